@@ -1,0 +1,95 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { timing } from 'hono/timing';
+import { getConfig } from './config';
+import { docs } from './docs';
+import { openApiJson, registerSecurity } from './docs/openapi';
+import type { AppEnv } from './env';
+import { problem } from './http/problem';
+import { validationHook } from './http/validation';
+import { bodyLimitFromConfig } from './middleware/body-limit';
+import { corsAllowList } from './middleware/cors';
+import { accessLog, log } from './middleware/logger';
+import { health } from './routes/health';
+import { qr } from './routes/qr';
+
+export type App = OpenAPIHono<AppEnv>;
+export type RouteModule = OpenAPIHono<AppEnv>;
+
+const EMPTY_ENV = {};
+
+// The API serves JSON and one HTML page whose scripts are same-origin files.
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
+function onError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof HTTPException && err.status < 500) {
+    const detail = err.status === 400 ? 'The request body is not valid JSON.' : err.message;
+    return problem(c, { status: err.status as 400, detail });
+  }
+  log(c.var.config?.LOG_LEVEL ?? 'error', 'error', {
+    msg: 'unhandled error',
+    requestId: c.get('requestId'),
+    method: c.req.method,
+    path: c.req.path,
+    error: err.name,
+    message: err.message,
+    stack: err.stack,
+  });
+  return problem(c, { status: 500, detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
+}
+
+/**
+ * Builds the whole API: middleware, error model and the given route modules.
+ * Tests build fixture apps with extra routes through the same factory.
+ */
+export function createApp(routes: RouteModule[] = []): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  registerSecurity(app);
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('config', getConfig(c.env ?? EMPTY_ENV));
+    await next();
+  });
+  app.use(accessLog());
+  app.use(timing({ crossOrigin: false, autoEnd: true, totalDescription: 'Total' }));
+  app.use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }));
+  app.use('/api/*', corsAllowList());
+  app.use('/api/*', bodyLimitFromConfig());
+  app.use(
+    methodNotAllowed({
+      app,
+      // OPTIONS outside a CORS preflight is a legitimate question: answer it.
+      onMethodNotAllowed: (c, methods) => {
+        const allow = [...methods, 'OPTIONS'].join(', ');
+        if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
+        return problem(c, {
+          status: 405,
+          detail: `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`,
+          headers: { Allow: allow },
+        });
+      },
+    }),
+  );
+
+  for (const module of [health, qr, docs, ...routes]) app.route('/', module);
+  app.route('/', openApiJson(app));
+
+  app.notFound((c) => problem(c, { status: 404, detail: `No resource at ${c.req.path}.` }));
+  app.onError(onError);
+  return app;
+}

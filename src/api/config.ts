@@ -1,0 +1,50 @@
+import { z } from '@hono/zod-openapi';
+
+const MiB = 1024 * 1024;
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+// Every setting the app reads, from Workers bindings or process.env alike.
+const ConfigSchema = z.object({
+  CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(100 * MiB).default(MiB),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigSource = Record<string, unknown>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; a bad value throws a message naming the variable. */
+export function parseConfig(source: ConfigSource): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = source[key];
+    // An empty variable means "unset", as in most dotenv tooling.
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = ConfigSchema.safeParse(picked);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'config');
+    return `${name}: ${issue.message} (got ${JSON.stringify(picked[name])})`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses once per environment object: bindings and process.env live for the isolate. */
+export function getConfig(source: ConfigSource = {}): Config {
+  let config = cache.get(source);
+  if (!config) {
+    config = parseConfig(source);
+    cache.set(source, config);
+  }
+  return config;
+}

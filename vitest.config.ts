@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// One contract suite, three runtimes, plus end-to-end tests against real
+// `next start` and `wrangler dev` servers.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/contract/edge.test.ts', 'test/workers/**', 'test/e2e/**', '**/node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'edge',
+          environment: 'edge-runtime',
+          include: ['test/contract/edge.test.ts'],
+        },
+      },
+      './vitest.workers.config.ts',
+      './vitest.e2e.config.ts',
+    ],
+  },
+});
