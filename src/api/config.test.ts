@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, getConfig, parseConfig } from './config';
+
+describe('config', () => {
+  it('has working defaults', () => {
+    expect(parseConfig({})).toEqual({ CORS_ORIGINS: [], BODY_LIMIT_BYTES: 1024 * 1024, LOG_LEVEL: 'info' });
+  });
+
+  it('parses the comma-separated allow-list and numbers', () => {
+    const config = parseConfig({ CORS_ORIGINS: ' https://a.example, http://localhost:3000 ,', BODY_LIMIT_BYTES: '2048' });
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(config.BODY_LIMIT_BYTES).toBe(2048);
+  });
+
+  it.each([
+    ['BODY_LIMIT_BYTES', 'lots'],
+    ['BODY_LIMIT_BYTES', '-5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['CORS_ORIGINS', 'ftp://files.example'],
+  ])('fails fast on a bad %s, naming it', (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));
+  });
+
+  it('parses each environment object once', () => {
+    const env = { LOG_LEVEL: 'warn' };
+    expect(getConfig(env)).toBe(getConfig(env));
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, run, start, waitForHttp, type Started } from '../support/process';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: Record<string, string>;
+  }
+}
+
+/** The configuration both real servers run with. */
+export const E2E_ENV = {
+  CORS_ORIGINS: 'https://app.example,https://admin.example',
+  LOG_LEVEL: 'warn',
+};
+
+const bin = (name: string) => join('node_modules', '.bin', name);
+
+/**
+ * Builds Next and starts a real `next start` and a real `wrangler dev`, each
+ * on a free loopback port, for the e2e suite.
+ */
+export default async function setup(project: TestProject) {
+  const started: Started[] = [];
+  try {
+    const [nextPort, workerPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const envFile = join(mkdtempSync(join(tmpdir(), 'hop-e2e-')), '.env');
+    writeFileSync(envFile, Object.entries(E2E_ENV).map(([k, v]) => `${k}=${v}`).join('\n'));
+
+    const worker = start(
+      bin('wrangler'),
+      ['dev', '--ip', '127.0.0.1', '--port', String(workerPort), '--inspector-port', String(inspectorPort),
+        '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+      { WRANGLER_SEND_METRICS: 'false' },
+    );
+    started.push(worker);
+
+    await run(bin('next'), ['build'], { NEXT_TELEMETRY_DISABLED: '1' });
+    const next = start(bin('next'), ['start', '-H', '127.0.0.1', '-p', String(nextPort)], {
+      ...E2E_ENV,
+      NEXT_TELEMETRY_DISABLED: '1',
+    });
+    started.push(next);
+
+    const servers = { next: `http://127.0.0.1:${nextPort}`, worker: `http://127.0.0.1:${workerPort}` };
+    await Promise.all([
+      waitForHttp(`${servers.next}/api/health`, next),
+      waitForHttp(`${servers.worker}/api/health`, worker),
+    ]);
+    project.provide('servers', servers);
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+  return async () => {
+    await Promise.all(started.map((s) => s.stop()));
+  };
+}

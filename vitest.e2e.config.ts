@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'e2e',
+    include: ['test/e2e/**/*.test.ts'],
+    globalSetup: ['test/e2e/servers.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 240_000,
+  },
+});
