@@ -1,0 +1,147 @@
+/**
+ * Local Neon server: speaks the @neondatabase/serverless driver's own
+ * protocols, so the real driver runs unchanged against a local database.
+ * Node only; never bundled into the app.
+ *
+ *   POST /sql  SQL over HTTP (what `neon()` uses)
+ *   GET  /v2   WebSocket-to-TCP relay, ?address=host:port (what `Pool`/`Client` use)
+ *
+ * Backends: embedded PGlite (default; data in a directory, or in memory) or
+ * any PostgreSQL given by a postgres:// URL.
+ *
+ * URL convention: the port in DATABASE_URL IS the local server's HTTP port,
+ * e.g. DATABASE_URL=postgresql://hop:hop@localhost:4444/hop, and the app sets
+ *
+ *   neonConfig.fetchEndpoint = (host, port) => `http://${host}:${port}/sql`
+ *   // for Pool/Client over WebSockets:
+ *   neonConfig.wsProxy = (host, port) => `${host}:${port}/v2?address=${host}:${port}`
+ *   neonConfig.useSecureWebSocket = false
+ *   neonConfig.pipelineConnect = false
+ *   neonConfig.webSocketConstructor = ws // Node only
+ *
+ * The relay maps the local server's own address (localhost / 127.0.0.1 /
+ * [::1] with its port) to the backend, and also accepts the backend's real
+ * TCP address; every other address is refused with 403.
+ *
+ * Credentials: the user/password/database in the driver's connection string
+ * are checked by the backend. With PostgreSQL we connect as that user, so a
+ * wrong password fails exactly as Postgres says. With PGlite the configured
+ * user/password/database (default hop/hop/hop) are required; a wrong password
+ * gives 28P01 "password authentication failed for user ...". Inside, PGlite
+ * runs as its own superuser "postgres" on database "postgres".
+ *
+ * PGlite has one backend session: transactions run one at a time, queued
+ * FIFO; a request that waits longer than queueTimeoutMs (default 5000) fails
+ * with Postgres error 53300, which the driver raises as a NeonDbError.
+ * Session state (SET, named prepared statements) is shared by all clients.
+ *
+ * Fault simulation: `pauseBackend(mode)` makes /sql and /v2 behave like an
+ * unreachable database and cuts open relay connections; `resumeBackend()`
+ * restores service. Modes: 'destroy' (default; the socket is dropped and the
+ * driver throws "Error connecting to database: TypeError: fetch failed") or
+ * 'unavailable' (HTTP 503; the driver throws "Server error (HTTP status 503): …").
+ */
+import { type PgliteBackend, startPgliteBackend } from './pglite-backend'
+import { LocalHttpServer, type PauseMode } from './http-server'
+import { PoolCache } from './pools'
+import { type Target, WsRelay } from './ws-relay'
+
+export type { PauseMode } from './http-server'
+
+export interface LocalDbOptions {
+  /** HTTP port; 0 picks a free one. Default 0. */
+  port?: number
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string
+  /** 'pglite' (default) or a postgres:// URL of any PostgreSQL server. */
+  backend?: 'pglite' | string
+  /** PGlite data directory; null keeps data in memory. Default '.data/pglite'. */
+  dataDir?: string | null
+  /** PGlite credentials (ignored for PostgreSQL, which checks its own). Default hop/hop/hop. */
+  user?: string
+  password?: string
+  database?: string
+  /** PGlite: longest wait in the queue for the single connection. Default 5000. */
+  queueTimeoutMs?: number
+  /** PGlite: TCP port of its wire-protocol front door (psql works on it). Default 0. */
+  pgPort?: number
+  /** Connections per credential pool. Default 10. */
+  poolSize?: number
+}
+
+export interface LocalDb {
+  /** http://127.0.0.1:PORT */
+  url: string
+  port: number
+  /** Connection string for the app, e.g. postgresql://hop:hop@localhost:PORT/hop. */
+  databaseUrl: string
+  backend: 'pglite' | 'postgres'
+  /** TCP address of the database itself (PGlite's wire port, or the PostgreSQL server). */
+  pgAddress: Target
+  pauseBackend(mode?: PauseMode): void
+  resumeBackend(): void
+  close(): Promise<void>
+}
+
+export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalDb> {
+  const host = options.host ?? '127.0.0.1'
+  const backendUrl = options.backend && options.backend !== 'pglite' ? new URL(options.backend) : null
+  const queueTimeoutMs = options.queueTimeoutMs ?? 5000
+
+  let pglite: PgliteBackend | null = null
+  let target: Target
+  let credentials: { user: string; password: string; database: string }
+  if (backendUrl) {
+    target = { host: backendUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(backendUrl.port || 5432) }
+    const user = decodeURIComponent(backendUrl.username) || 'postgres'
+    credentials = { user, password: decodeURIComponent(backendUrl.password), database: decodeURIComponent(backendUrl.pathname.slice(1)) || user }
+  } else {
+    credentials = { user: options.user ?? 'hop', password: options.password ?? 'hop', database: options.database ?? 'hop' }
+    pglite = await startPgliteBackend({
+      ...credentials,
+      dataDir: options.dataDir === undefined ? '.data/pglite' : options.dataDir,
+      queueTimeoutMs,
+      pgPort: options.pgPort ?? 0,
+    })
+    target = { host: pglite.host, port: pglite.port }
+  }
+
+  // The pool waits a little longer than the PGlite queue, so the clearer 53300 error wins.
+  const pools = new PoolCache(target.host, target.port, options.poolSize ?? 10, queueTimeoutMs + 1000)
+  let port = 0
+  const relay = new WsRelay((address) => {
+    const aliases = [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `${host}:${port}`, `${target.host}:${target.port}`]
+    return aliases.includes(address) ? target : null
+  })
+  const http = new LocalHttpServer(pools, relay)
+  try {
+    port = await http.listen(options.port ?? 0, host)
+  } catch (err) {
+    await pools.close()
+    await pglite?.close()
+    throw err
+  }
+
+  const { user, password, database } = credentials
+  const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user)
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    databaseUrl: `postgresql://${auth}@localhost:${port}/${encodeURIComponent(database)}`,
+    backend: pglite ? 'pglite' : 'postgres',
+    pgAddress: target,
+    pauseBackend(mode: PauseMode = 'destroy') {
+      http.paused = mode
+      relay.dropAll()
+    },
+    resumeBackend() {
+      http.paused = null
+    },
+    async close() {
+      relay.close()
+      await http.close()
+      await pools.close()
+      await pglite?.close()
+    },
+  }
+}
