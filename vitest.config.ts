@@ -12,6 +12,7 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/contract/edge.test.ts', 'test/workers/**', 'test/e2e/**', '**/node_modules/**'],
           testTimeout: 30_000,
+          globalSetup: ['test/support/localdb-setup.ts'],
         },
       },
       {
@@ -19,6 +20,7 @@ export default defineConfig({
           name: 'edge',
           environment: 'edge-runtime',
           include: ['test/contract/edge.test.ts'],
+          globalSetup: ['test/support/localdb-setup.ts'],
         },
       },
       './vitest.workers.config.ts',

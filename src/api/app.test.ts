@@ -33,7 +33,7 @@ describe('logging', () => {
 
   it('answers 500 and names the variable in the log when config is invalid', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const res = await app.request('/api/health', {}, { BODY_LIMIT_BYTES: 'huge' });
+    const res = await app.request('/api/openapi.json', {}, { BODY_LIMIT_BYTES: 'huge' });
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(lines(err)[0].message).toContain('BODY_LIMIT_BYTES');
@@ -41,7 +41,7 @@ describe('logging', () => {
 
   it('stays quiet at LOG_LEVEL=silent', async () => {
     const out = vi.spyOn(console, 'log');
-    await app.request('/api/health', {}, { LOG_LEVEL: 'silent' });
+    await app.request('/api/openapi.json', {}, { LOG_LEVEL: 'silent' });
     expect(out).not.toHaveBeenCalled();
   });
 });

@@ -6,10 +6,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { getConfig } from './config';
+import { DatabaseUnavailableError } from './db';
 import { docs } from './docs';
 import { openApiJson, registerSecurity } from './docs/openapi';
 import type { AppEnv } from './env';
-import { problem } from './http/problem';
+import { problem, RETRY_AFTER_SECONDS } from './http/problem';
 import { validationHook } from './http/validation';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
@@ -40,7 +41,16 @@ function onError(err: Error, c: Context<AppEnv>): Response {
     const detail = err.status === 400 ? 'The request body is not valid JSON.' : err.message;
     return problem(c, { status: err.status as 400, detail });
   }
-  log(c.var.config?.LOG_LEVEL ?? 'error', 'error', {
+  const level = c.var.config?.LOG_LEVEL ?? 'error';
+  if (err instanceof DatabaseUnavailableError) {
+    log(level, 'warn', { msg: err.message, requestId: c.get('requestId'), path: c.req.path, cause: String(err.cause) });
+    return problem(c, {
+      status: 503,
+      detail: 'The database is unavailable. Retry shortly.',
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    });
+  }
+  log(level, 'error', {
     msg: 'unhandled error',
     requestId: c.get('requestId'),
     method: c.req.method,

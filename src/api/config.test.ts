@@ -3,7 +3,13 @@ import { ConfigError, getConfig, parseConfig } from './config';
 
 describe('config', () => {
   it('has working defaults', () => {
-    expect(parseConfig({})).toEqual({ CORS_ORIGINS: [], BODY_LIMIT_BYTES: 1024 * 1024, LOG_LEVEL: 'info' });
+    expect(parseConfig({})).toEqual({
+      CORS_ORIGINS: [],
+      BODY_LIMIT_BYTES: 1024 * 1024,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgresql://hop:hop@localhost/hop',
+      DB_QUERY_TIMEOUT_MS: 5000,
+    });
   });
 
   it('parses the comma-separated allow-list and numbers', () => {
@@ -17,9 +23,15 @@ describe('config', () => {
     ['BODY_LIMIT_BYTES', '-5'],
     ['LOG_LEVEL', 'verbose'],
     ['CORS_ORIGINS', 'ftp://files.example'],
+    ['DB_QUERY_TIMEOUT_MS', '5'],
   ])('fails fast on a bad %s, naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));
+  });
+
+  it('never echoes a bad DATABASE_URL, which may hold a password', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://u:pw-secret@h/db' })).toThrow(/DATABASE_URL: /);
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://u:pw-secret@h/db' })).not.toThrow(/pw-secret/);
   });
 
   it('parses each environment object once', () => {

@@ -11,7 +11,15 @@ const ConfigSchema = z.object({
   CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(100 * MiB).default(MiB),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Neon in production; a loopback host means the local Neon server (src/localdb).
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'Must be a postgres:// or postgresql:// URL' })
+    .default('postgresql://hop:hop@localhost/hop'),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
+
+/** The variables the app reads, for tools that forward them (dev:worker). */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
@@ -23,7 +31,7 @@ export class ConfigError extends Error {
 /** Validates the environment; a bad value throws a message naming the variable. */
 export function parseConfig(source: ConfigSource): Config {
   const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(ConfigSchema.shape)) {
+  for (const key of CONFIG_KEYS) {
     const value = source[key];
     // An empty variable means "unset", as in most dotenv tooling.
     if (value !== undefined && value !== '') picked[key] = value;
@@ -32,7 +40,9 @@ export function parseConfig(source: ConfigSource): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'config');
-    return `${name}: ${issue.message} (got ${JSON.stringify(picked[name])})`;
+    // Never echo a connection string: it holds a password.
+    const got = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(picked[name])})`;
+    return `${name}: ${issue.message}${got}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }

@@ -1,9 +1,10 @@
-import { describe } from 'vitest';
+import { describe, inject } from 'vitest';
 import { createFixtureApp, FIXTURE_ENV } from '../fixtures/fixture-app';
 import { contractSuite } from './suite';
 
 const app = createFixtureApp();
+const env = { ...FIXTURE_ENV, DATABASE_URL: inject('databaseUrl') };
 
 describe('contract: Node (app.request)', () => {
-  contractSuite((path, init) => Promise.resolve(app.request(path, init, FIXTURE_ENV)), { fixtures: true });
+  contractSuite((path, init) => Promise.resolve(app.request(path, init, env)), { fixtures: true });
 });

@@ -19,6 +19,6 @@ describe('worker entry (SELF)', () => {
   it('serves the real app from wrangler.toml', async () => {
     const res = await SELF.fetch('http://hop.test/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok' });
+    expect(await res.json()).toMatchObject({ status: 'ok', db: 'ok' });
   });
 });

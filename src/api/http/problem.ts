@@ -49,11 +49,17 @@ export interface ProblemInit {
   title?: string;
   errors?: Record<string, string[]>;
   headers?: Record<string, string>;
+  /** Extension members (RFC 9457 §3.2), e.g. `{ db: 'unavailable' }`. */
+  extensions?: Record<string, unknown>;
 }
+
+/** Seconds a client should wait before retrying while a dependency is down. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** Builds a problem+json response for the current request. */
 export function problem(c: Context, init: ProblemInit): Response {
   const body: Problem = {
+    ...init.extensions,
     type: init.type ?? 'about:blank',
     title: init.title ?? statusTitle(init.status),
     status: init.status,
