@@ -1,0 +1,86 @@
+// `npm run dev` (Next) and `npm run dev:worker` (wrangler dev): the app with
+// its embedded database. Unless DATABASE_URL names a remote server, a local
+// Neon server on PGlite (.data/, migrated) is started first, or reused when
+// one already listens on LOCALDB_PORT (e.g. `npm run db` or the other dev command).
+import { spawn } from 'node:child_process';
+import nextEnv from '@next/env';
+import { CONFIG_KEYS, parseConfig } from '../src/api/config';
+import { DEFAULT_LOCAL_PORT } from '../src/api/db/client';
+import { startLocalDb, type LocalDb } from '../src/localdb';
+import { describeError, migrateUrl } from './db-migrate';
+
+const target = process.argv[2] === 'worker' ? 'worker' : 'next';
+// As Next does: .env, .env.local, .env.development(.local). wrangler adds .dev.vars itself.
+nextEnv.loadEnvConfig(process.cwd(), true, { info: () => {}, error: console.error });
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  console.error(String((error as Error).message));
+  process.exit(1);
+}
+
+const url = new URL(config.DATABASE_URL);
+const isLocal = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+const localPort = Number(url.port || process.env.LOCALDB_PORT || DEFAULT_LOCAL_PORT);
+
+async function isServing(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let localDb: LocalDb | undefined;
+if (isLocal) {
+  if (await isServing(localPort)) {
+    console.log(`dev: using the local database already on port ${localPort}`);
+  } else {
+    localDb = await startLocalDb({
+      port: localPort,
+      dataDir: '.data/pglite',
+      user: decodeURIComponent(url.username) || 'hop',
+      password: decodeURIComponent(url.password) || 'hop',
+      database: url.pathname.slice(1) || 'hop',
+    });
+    console.log(`dev: embedded PGlite in .data/pglite, served on ${localDb.url}`);
+  }
+  try {
+    const { applied } = await migrateUrl(config.DATABASE_URL);
+    if (applied.length) console.log(`dev: applied migrations ${applied.join(', ')}`);
+  } catch (error) {
+    console.error(`dev: migration failed: ${describeError(error)}`);
+    await localDb?.close();
+    process.exit(1);
+  }
+}
+
+const port = process.env.PORT ?? (target === 'next' ? '3000' : '8787');
+const forwarded = CONFIG_KEYS.filter((key) => process.env[key]).map((key) => `${key}:${process.env[key]}`);
+const [command, args] =
+  target === 'next'
+    ? ['next', ['dev', '-p', port]]
+    : [
+        'wrangler',
+        ['dev', '--ip', '127.0.0.1', '--port', port, ...forwarded.flatMap((v) => ['--var', v])],
+      ];
+
+const child = spawn(`node_modules/.bin/${command}`, args as string[], {
+  stdio: 'inherit',
+  env: { ...process.env, DATABASE_URL: config.DATABASE_URL, WRANGLER_SEND_METRICS: 'false' },
+});
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  child.kill('SIGTERM');
+  await localDb?.close(); // PGlite flushes, so data survives a restart
+  process.exit(code);
+}
+child.on('exit', (code) => void stop(code ?? 0));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
