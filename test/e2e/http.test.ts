@@ -3,6 +3,7 @@ import { ALLOWED_ORIGIN, contractSuite } from '../contract/suite';
 
 // The same HTTP contract against a real `next start` and a real `wrangler dev`.
 const servers = inject('servers');
+const dbControl = inject('dbControl');
 
 describe.each(Object.entries(servers))('e2e: %s', (_, base) => {
   contractSuite((path, init) => fetch(base + path, { redirect: 'manual', ...init }), { fixtures: false });
@@ -47,5 +48,26 @@ describe('e2e: Next and Workers answer alike', () => {
     const [next, worker] = await Promise.all([snapshot(servers.next!, path, init), snapshot(servers.worker!, path, init)]);
     expect(next.requestId).toBe('parity-check');
     expect(worker).toEqual(next);
+  });
+});
+
+describe('e2e: database outage', () => {
+  it('turns health into 503 while the database is down, and back to 200 when it returns', async () => {
+    await fetch(`${dbControl}/pause`, { method: 'POST' });
+    try {
+      for (const base of Object.values(servers)) {
+        const res = await fetch(`${base}/api/health`);
+        expect(res.status, base).toBe(503);
+        expect(res.headers.get('retry-after'), base).toMatch(/^\d+$/);
+        expect(await res.json()).toMatchObject({ status: 503, db: 'unavailable' });
+      }
+    } finally {
+      await fetch(`${dbControl}/resume`, { method: 'POST' });
+    }
+    for (const base of Object.values(servers)) {
+      const res = await fetch(`${base}/api/health`);
+      expect(res.status, base).toBe(200);
+      expect(await res.json()).toMatchObject({ db: 'ok' });
+    }
   });
 });

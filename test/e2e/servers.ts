@@ -1,12 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import type { TestProject } from 'vitest/node';
+import { migrateUrl } from '../../scripts/db-migrate';
+import { startLocalDb } from '../../src/localdb';
 import { freePort, run, start, waitForHttp, type Started } from '../support/process';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: Record<string, string>;
+    /** POST …/pause or …/resume takes the servers' database down or up. */
+    dbControl: string;
   }
 }
 
@@ -20,14 +25,30 @@ const bin = (name: string) => join('node_modules', '.bin', name);
 
 /**
  * Builds Next and starts a real `next start` and a real `wrangler dev`, each
- * on a free loopback port, for the e2e suite.
+ * on a free loopback port and sharing one local database, for the e2e suite.
  */
 export default async function setup(project: TestProject) {
   const started: Started[] = [];
+  const db = await startLocalDb({ dataDir: null });
+  await migrateUrl(db.databaseUrl);
+  // The tests run in another process: they reach the database's fault switch over HTTP.
+  const control = createServer((req, res) => {
+    if (req.url === '/pause') db.pauseBackend();
+    else if (req.url === '/resume') db.resumeBackend();
+    res.writeHead(req.url === '/pause' || req.url === '/resume' ? 204 : 404).end();
+  });
+  const stopAll = async () => {
+    await Promise.all(started.map((s) => s.stop()));
+    control.close();
+    await db.close();
+  };
   try {
+    await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+    project.provide('dbControl', `http://127.0.0.1:${(control.address() as { port: number }).port}`);
+    const env = { ...E2E_ENV, DATABASE_URL: db.databaseUrl, DB_QUERY_TIMEOUT_MS: '2000' };
     const [nextPort, workerPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const envFile = join(mkdtempSync(join(tmpdir(), 'hop-e2e-')), '.env');
-    writeFileSync(envFile, Object.entries(E2E_ENV).map(([k, v]) => `${k}=${v}`).join('\n'));
+    writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
 
     const worker = start(
       bin('wrangler'),
@@ -39,7 +60,7 @@ export default async function setup(project: TestProject) {
 
     await run(bin('next'), ['build'], { NEXT_TELEMETRY_DISABLED: '1' });
     const next = start(bin('next'), ['start', '-H', '127.0.0.1', '-p', String(nextPort)], {
-      ...E2E_ENV,
+      ...env,
       NEXT_TELEMETRY_DISABLED: '1',
     });
     started.push(next);
@@ -51,10 +72,8 @@ export default async function setup(project: TestProject) {
     ]);
     project.provide('servers', servers);
   } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
+    await stopAll();
     throw error;
   }
-  return async () => {
-    await Promise.all(started.map((s) => s.stop()));
-  };
+  return stopAll;
 }
