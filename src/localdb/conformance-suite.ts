@@ -1,7 +1,7 @@
 // The conformance suite, run once per backend by conformance.test.ts: the
 // real @neondatabase/serverless driver against the local server, with the
 // values real Neon (node-postgres type parsing) would give.
-import { neon, neonConfig, NeonDbError, Pool } from '@neondatabase/serverless'
+import { neon, neonConfig, NeonDbError, type NeonQueryFunction, Pool } from '@neondatabase/serverless'
 import pg from 'pg'
 import ws from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -32,7 +32,7 @@ export async function pgError(p: Promise<unknown>): Promise<NeonDbError> {
 
 export function conformanceSuite(start: () => Promise<SuiteContext>, extra?: (ctx: () => SuiteContext) => void): void {
   let ctx: SuiteContext
-  let sql: ReturnType<typeof neon>
+  let sql: NeonQueryFunction<false, false>
   const table = `lc_${process.pid}_${Date.now().toString(36)}`
 
   beforeAll(async () => {
