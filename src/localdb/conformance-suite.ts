@@ -187,6 +187,27 @@ export function conformanceSuite(start: () => Promise<SuiteContext>, extra?: (ct
     }
   })
 
+  it('answers plain HTTP clients too: text/plain body, object rows, JSON values, 400 on bad input', async () => {
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(`${ctx.db.url}/sql`, { method: 'POST', body, headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers } })
+    // Without Neon-Array-Mode / Neon-Raw-Text-Output: rows as objects, JSON-native values where JSON has them.
+    const ok = await post(JSON.stringify({ query: 'select 1::int4 as i, true as b, $1::jsonb as j, 5::int8 as big', params: ['{"k":1}'] }), {
+      'Neon-Connection-String': ctx.db.databaseUrl,
+    })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ command: 'SELECT', rowCount: 1, rowAsArray: false, rows: [{ i: 1, b: true, j: { k: 1 }, big: '5' }] })
+    const noConn = await post(JSON.stringify({ query: 'select 1' }), {})
+    expect(noConn.status).toBe(400)
+    expect(await noConn.json()).toMatchObject({ message: 'missing Neon-Connection-String header', code: null })
+    const badLevel = await post(JSON.stringify({ queries: [{ query: 'select 1', params: [] }] }), { 'Neon-Connection-String': ctx.db.databaseUrl, 'Neon-Batch-Isolation-Level': 'Chaos' })
+    expect(badLevel.status).toBe(400)
+    const dbErr = await post(JSON.stringify({ query: 'select 1/0', params: [] }), { 'Neon-Connection-String': ctx.db.databaseUrl })
+    const fields = ['message', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'severity', 'where', 'table', 'column', 'schema', 'dataType', 'constraint', 'file', 'line', 'routine']
+    const errBody = (await dbErr.json()) as Record<string, unknown>
+    expect(Object.keys(errBody).sort()).toEqual([...fields].sort())
+    expect(errBody).toMatchObject({ code: '22012', message: 'division by zero', severity: 'ERROR', detail: null, constraint: null })
+  })
+
   it('simulates an outage and recovers', async () => {
     ctx.db.pauseBackend('destroy')
     expect((await pgError(sql`select 1`)).message).toMatch(/^Error connecting to database/)
