@@ -16,6 +16,18 @@ const ConfigSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'Must be a postgres:// or postgresql:// URL' })
     .default('postgresql://hop:hop@localhost/hop'),
   DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Where short links live: shortUrl = PUBLIC_BASE_URL + '/' + slug.
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://localhost:3000'),
+  // Bootstraps the first admin on an empty database (see README).
+  INITIAL_API_KEY: z
+    .string()
+    .regex(/^hop_[A-Za-z0-9_-]{32,}$/, 'Must be "hop_" followed by at least 32 URL-safe characters')
+    .optional(),
+  // How long an isolate trusts what it cached: short links, verified keys.
+  LINK_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
 });
 
 /** The variables the app reads, for tools that forward them (dev:worker). */
@@ -23,6 +35,8 @@ export const CONFIG_KEYS = Object.keys(ConfigSchema.shape);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
+
+const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -41,7 +55,7 @@ export function parseConfig(source: ConfigSource): Config {
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'config');
     // Never echo a connection string: it holds a password.
-    const got = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(picked[name])})`;
+    const got = SECRET.has(name) ? '' : ` (got ${JSON.stringify(picked[name])})`;
     return `${name}: ${issue.message}${got}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -52,7 +52,7 @@ export interface BatchOptions {
 
 export interface Db {
   /** One statement, one HTTP round trip. */
-  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
   /** Several statements in one transaction, one HTTP round trip. */
   batch(statements: Statement[], options?: BatchOptions): Promise<Row[][]>;
 }
@@ -66,7 +66,7 @@ export function createDb(databaseUrl: string, timeoutMs: number): Db {
   const sql = neon(databaseUrl);
   const fetchOptions = () => ({ signal: AbortSignal.timeout(timeoutMs) });
   return {
-    async query<T extends Row>(text: string, params: unknown[] = []) {
+    async query<T>(text: string, params: unknown[] = []) {
       try {
         return (await sql.query(text, params, { fetchOptions: fetchOptions() })) as T[];
       } catch (error) {

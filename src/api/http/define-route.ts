@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { requireRole, type Role } from '../auth';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, statusTitle } from './problem';
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 500 | 503;
@@ -6,9 +7,13 @@ type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 4
 export interface RouteOptions {
   /** Error statuses this operation can return beyond the ones derived from its request. */
   errors?: ErrorStatus[];
+  /** The least role allowed: enforces the API key and documents `security`, 401 and 403. */
+  auth?: Role;
 }
 
 const DESCRIPTIONS: Partial<Record<ErrorStatus, string>> = {
+  401: 'The API key is missing, malformed, unknown, revoked or expired (`WWW-Authenticate: Bearer`).',
+  403: "The key's role does not allow this operation.",
   400: 'The body is not valid JSON.',
   413: 'The body is larger than the configured limit.',
   415: 'The body is not `application/json`.',
@@ -25,8 +30,9 @@ type DefinedRoute<R extends RouteConfig> = R & {
 };
 
 /** The error statuses a route can produce, derived from what it accepts. */
-function errorStatuses(config: RouteConfig, extra: ErrorStatus[] = []): ErrorStatus[] {
+function errorStatuses(config: RouteConfig, extra: ErrorStatus[] = [], auth?: Role): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>([...extra, 500]);
+  if (auth) for (const status of [401, 403, 503] as const) statuses.add(status);
   const request = config.request;
   if (request?.query || request?.params || request?.headers || request?.body) statuses.add(422);
   if (request?.body) {
@@ -43,17 +49,19 @@ function errorStatuses(config: RouteConfig, extra: ErrorStatus[] = []): ErrorSta
  * Routes are public (`security: []`) unless they declare otherwise.
  */
 export function defineRoute<const R extends RouteConfig>(config: R & RouteOptions): DefinedRoute<R> {
-  const { errors, ...route } = config;
+  const { errors, auth, ...route } = config;
   const responses: RouteConfig['responses'] = {};
-  for (const status of errorStatuses(route, errors)) {
+  for (const status of errorStatuses(route, errors, auth)) {
     responses[status] = {
       description: DESCRIPTIONS[status] ?? statusTitle(status),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     };
   }
+  const middleware = [...(auth ? [requireRole(auth)] : []), ...[route.middleware ?? []].flat()];
   return createRoute({
-    security: [],
+    security: auth ? [{ bearerAuth: [] }] : [],
     ...route,
+    ...(middleware.length && { middleware }),
     responses: { ...responses, ...route.responses },
   }) as unknown as DefinedRoute<R>;
 }
