@@ -1,5 +1,8 @@
 // Conformance of the local Neon server with the real driver, for each backend.
 // Run: npx vitest run src/localdb   (set TEST_DATABASE_URL for the PostgreSQL backend)
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { neon, Pool } from '@neondatabase/serverless'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
@@ -68,6 +71,26 @@ describe('localdb with embedded PGlite', () => {
       })
     },
   )
+})
+
+describe('localdb with PGlite on disk', () => {
+  it('keeps data across a close and a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'localdb-'))
+    try {
+      let db = await startLocalDb({ port: 0, dataDir: dir })
+      await neon(db.databaseUrl)`create table kept (v text)`
+      await neon(db.databaseUrl)`insert into kept values ('still here')`
+      await db.close()
+      db = await startLocalDb({ port: 0, dataDir: dir })
+      try {
+        expect(await neon(db.databaseUrl)`select v from kept`).toEqual([{ v: 'still here' }])
+      } finally {
+        await db.close()
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 const testDatabaseUrl = process.env.TEST_DATABASE_URL
