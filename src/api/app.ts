@@ -16,7 +16,9 @@ import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { accessLog, log } from './middleware/logger';
 import { health } from './routes/health';
+import { links } from './routes/links';
 import { qr } from './routes/qr';
+import { redirect } from './routes/redirect';
 
 export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
@@ -96,8 +98,10 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs, ...routes]) app.route('/', module);
+  for (const module of [health, qr, docs, links, ...routes]) app.route('/', module);
   app.route('/', openApiJson(app));
+  // Last: short links live at the root, beside nothing else.
+  app.route('/', redirect);
 
   app.notFound((c) => problem(c, { status: 404, detail: `No resource at ${c.req.path}.` }));
   app.onError(onError);

@@ -4,7 +4,7 @@ import { problem } from '../http/problem';
 import { KEY_PATTERN } from './keys';
 import { authenticate, roleAtLeast, type Principal, type Role } from './principal';
 
-export { generateKey, hashKey, keyPrefix } from './keys';
+export { generateKey, hashKey, keyPrefix, randomToken } from './keys';
 export { forgetPrincipals, ROLES, roleAtLeast, type Principal, type Role } from './principal';
 
 declare module 'hono' {

@@ -30,6 +30,8 @@ export function openApiDocument(app: Documented) {
     tags: [
       { name: 'System', description: 'Health, documentation and the API description.' },
       { name: 'QR codes', description: 'QR code images for URLs.' },
+      { name: 'Links', description: 'Short links: create, list, change, delete.' },
+      { name: 'Redirects', description: 'Where short links lead. Not under /api: short links live at the root.' },
     ],
   });
 }

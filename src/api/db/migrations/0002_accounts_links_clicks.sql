@@ -43,7 +43,7 @@ create table links (
   version integer not null default 1,
   created_by uuid references users (id) on delete set null,
   created_at timestamptz not null default clock_timestamp(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default clock_timestamp()
 );
 -- Keyset pagination: newest first, id breaks ties.
 create index links_created on links (created_at desc, id desc);
