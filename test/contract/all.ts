@@ -1,3 +1,6 @@
+import { describe } from 'vitest';
+import { linksContract } from '../../src/api/routes/links/links.contract';
+import { redirectContract } from '../../src/api/routes/redirect/redirect.contract';
 import { contractSuite, type Send } from './suite';
 
 /**
@@ -6,4 +9,6 @@ import { contractSuite, type Send } from './suite';
  */
 export function allContracts(send: Send) {
   contractSuite(send, { fixtures: true });
+  describe('links', () => linksContract(send));
+  describe('redirects', () => redirectContract(send));
 }

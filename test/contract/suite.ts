@@ -221,9 +221,9 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
     });
 
     it('answers a body over the limit with 413', async () => {
-      const big = { ...valid, name: 'x'.repeat(2000) };
+      const big = { ...valid, name: 'x'.repeat(10_000) };
       const body = await expectProblem(await send('/api/v1/fixtures/echo', json(big)), 413);
-      expect(body.detail).toContain('1024');
+      expect(body.detail).toContain('8192');
     });
 
     it('answers invalid fields with 422 and dotted field paths', async () => {
