@@ -23,6 +23,8 @@ const AUTH_CODES = new Set(['28P01', '28000', '3D000'])
 export class LocalHttpServer {
   readonly server: http.Server
   paused: PauseMode | null = null
+  /** HTTP requests to /sql since start or the last reset: one per driver round trip. */
+  sqlRequests = 0
 
   constructor(
     readonly pools: PoolCache,
@@ -54,6 +56,7 @@ export class LocalHttpServer {
     if (this.paused === 'unavailable') return send(res, 503, { message: 'localdb: database backend is paused (simulated outage)' })
     const path = req.url?.split('?')[0]
     if (path !== '/sql') return send(res, 404, { message: 'not found: use POST /sql or a WebSocket on /v2' })
+    this.sqlRequests++
     if (req.method !== 'POST') return send(res, 405, { message: 'use POST' })
     let body: string
     try {

@@ -35,6 +35,10 @@
  * with Postgres error 53300, which the driver raises as a NeonDbError.
  * Session state (SET, named prepared statements) is shared by all clients.
  *
+ * Round trips: `stats().sqlRequests` counts HTTP requests to /sql (each is one
+ * `neon()` query or transaction batch); `resetStats()` zeroes it. Benchmarks
+ * read it to count the app's database round trips per request.
+ *
  * Fault simulation: `pauseBackend(mode)` makes /sql and /v2 behave like an
  * unreachable database and cuts open relay connections; `resumeBackend()`
  * restores service. Modes: 'destroy' (default; the socket is dropped and the
@@ -80,7 +84,15 @@ export interface LocalDb {
   pgAddress: Target
   pauseBackend(mode?: PauseMode): void
   resumeBackend(): void
+  /** Counters since start or the last resetStats(). */
+  stats(): LocalDbStats
+  resetStats(): void
   close(): Promise<void>
+}
+
+export interface LocalDbStats {
+  /** HTTP requests to /sql: one per driver round trip (query or transaction batch). */
+  sqlRequests: number
 }
 
 export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalDb> {
@@ -136,6 +148,12 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
     },
     resumeBackend() {
       http.paused = null
+    },
+    stats() {
+      return { sqlRequests: http.sqlRequests }
+    },
+    resetStats() {
+      http.sqlRequests = 0
     },
     async close() {
       relay.close()
