@@ -16,9 +16,12 @@ import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { accessLog, log } from './middleware/logger';
 import { health } from './routes/health';
+import { keys } from './routes/keys';
 import { links } from './routes/links';
+import { me } from './routes/me';
 import { qr } from './routes/qr';
 import { redirect } from './routes/redirect';
+import { users } from './routes/users';
 
 export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
@@ -98,7 +101,7 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs, links, ...routes]) app.route('/', module);
+  for (const module of [health, qr, docs, users, keys, me, links, ...routes]) app.route('/', module);
   app.route('/', openApiJson(app));
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);

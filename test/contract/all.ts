@@ -1,6 +1,9 @@
 import { describe } from 'vitest';
+import { keysContract } from '../../src/api/routes/keys/keys.contract';
 import { linksContract } from '../../src/api/routes/links/links.contract';
+import { meContract } from '../../src/api/routes/me/me.contract';
 import { redirectContract } from '../../src/api/routes/redirect/redirect.contract';
+import { usersContract } from '../../src/api/routes/users/users.contract';
 import { contractSuite, type Send } from './suite';
 
 /**
@@ -9,6 +12,9 @@ import { contractSuite, type Send } from './suite';
  */
 export function allContracts(send: Send) {
   contractSuite(send, { fixtures: true });
+  describe('users', () => usersContract(send));
+  describe('API keys', () => keysContract(send));
+  describe('me', () => meContract(send));
   describe('links', () => linksContract(send));
   describe('redirects', () => redirectContract(send));
 }

@@ -30,6 +30,9 @@ export function openApiDocument(app: Documented) {
     tags: [
       { name: 'System', description: 'Health, documentation and the API description.' },
       { name: 'QR codes', description: 'QR code images for URLs.' },
+      { name: 'Users', description: 'People who use the API, each with a role (admin only).' },
+      { name: 'API keys', description: 'Keys act for their user; everyone manages their own, admins everyone’s.' },
+      { name: 'Account', description: 'The caller: user, key and location.' },
       { name: 'Links', description: 'Short links: create, list, change, delete.' },
       { name: 'Redirects', description: 'Where short links lead. Not under /api: short links live at the root.' },
     ],
