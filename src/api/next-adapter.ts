@@ -13,6 +13,19 @@ const executionCtx = {
   props: {},
 };
 
-export function handle(request: Request): Response | Promise<Response> {
-  return app.fetch(request, env, executionCtx);
+/**
+ * A route handler for the Next route whose dynamic segment is `param`. Next's
+ * edge adapter copies dynamic params into the query string (`/[hopSlug]` adds
+ * `?hopSlug=…`, `/api/[[...route]]` adds `route=…`); they would leak into
+ * forwarded queries and pagination links, so they are taken out again.
+ */
+export function nextHandler(param: string) {
+  return function handle(request: Request): Response | Promise<Response> {
+    const url = new URL(request.url);
+    if (url.searchParams.has(param)) {
+      url.searchParams.delete(param);
+      request = new Request(url, request);
+    }
+    return app.fetch(request, env, executionCtx);
+  };
 }

@@ -19,6 +19,8 @@ declare module 'vitest' {
 export const E2E_ENV = {
   CORS_ORIGINS: 'https://app.example,https://admin.example',
   LOG_LEVEL: 'warn',
+  INITIAL_API_KEY: 'hop_contract_initial_admin_key_0123456789',
+  PUBLIC_BASE_URL: 'https://hop.test',
 };
 
 const bin = (name: string) => join('node_modules', '.bin', name);

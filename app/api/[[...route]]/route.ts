@@ -1,7 +1,9 @@
-import { handle } from '@/src/api/next-adapter';
+import { nextHandler } from '@/src/api/next-adapter';
 
 // Edge today; the app is runtime-agnostic, so 'nodejs' is a one-line switch.
 export const runtime = 'edge';
+
+const handle = nextHandler('route');
 
 // Next only forwards the methods a route file exports.
 export const GET = handle;
