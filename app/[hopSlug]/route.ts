@@ -7,5 +7,11 @@ export const runtime = 'edge';
 
 const handle = nextHandler('hopSlug');
 
+// Every method, so the app itself answers the others (405 with Allow).
 export const GET = handle;
 export const HEAD = handle;
+export const POST = handle;
+export const PUT = handle;
+export const PATCH = handle;
+export const DELETE = handle;
+export const OPTIONS = handle;

@@ -10,6 +10,7 @@ import { DatabaseUnavailableError } from './db';
 import { docs } from './docs';
 import { openApiJson, registerSecurity } from './docs/openapi';
 import type { AppEnv } from './env';
+import { notFoundOrGone } from './http/not-found';
 import { problem, RETRY_AFTER_SECONDS } from './http/problem';
 import { validationHook } from './http/validation';
 import { bodyLimitFromConfig } from './middleware/body-limit';
@@ -106,7 +107,12 @@ export function createApp(routes: RouteModule[] = []): App {
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);
 
-  app.notFound((c) => problem(c, { status: 404, detail: `No resource at ${c.req.path}.` }));
+  // Outside /api a person may be reading: they get a page unless they ask for JSON.
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? problem(c, { status: 404, detail: `No resource at ${c.req.path}.` })
+      : notFoundOrGone(c, 404, `Nothing lives at ${c.req.path}.`),
+  );
   app.onError(onError);
   return app;
 }

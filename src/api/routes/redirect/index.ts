@@ -4,12 +4,12 @@ import { isbot } from 'isbot';
 import { db } from '../../db';
 import type { AppEnv } from '../../env';
 import { defineRoute } from '../../http/define-route';
+import { notFoundOrGone } from '../../http/not-found';
 import { log } from '../../middleware/logger';
 import { defer, geo } from '../../platform';
 import { linkCache, type CachedLink } from '../links';
 import { SlugSchema } from '../links/schemas';
 import { ClickRecorder, FLUSH_CLICKS, type Click } from './clicks';
-import { notFoundOrGone } from './not-found';
 import { parseUserAgent } from './user-agent';
 
 const LocationHeader = z.object({ Location: z.string().openapi({ example: 'https://example.com/launch' }) });
