@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_KEY, bearer, jsonBody, unique } from '../../../../test/support/accounts';
+import { useAccountsDb } from '../../../../test/support/accounts-db';
+import { expectProblem } from '../../../../test/support/problem';
+
+// The last-admin rules, in a database of our own where the bootstrap admin
+// starts as the only admin (the shared contract database has many). Set
+// TEST_DATABASE_URL to run the races on PostgreSQL, where they truly overlap.
+
+const backends = [['PGlite', undefined], ['PostgreSQL', process.env.TEST_DATABASE_URL]] as const;
+
+describe.each(backends)('last admin (%s)', (_, url) => {
+  describe.skipIf(_ === 'PostgreSQL' && !url)('', () => {
+    const { send, db } = useAccountsDb(url);
+    const admins = async () =>
+      (await db().query<{ id: string }>("select id from users where role = 'admin' order by id")).map((r) => r.id);
+    const me = async (key: string) => (await (await send('/api/v1/me', { headers: bearer(key) })).json()) as { user: { id: string } };
+    const createAdmin = async (key: string) => {
+      const user = await send('/api/v1/users', jsonBody('POST', key, { email: `${unique('admin')}@example.com`, name: 'Admin', role: 'admin' }));
+      expect(user.status).toBe(201);
+      const { id } = (await user.json()) as { id: string };
+      const created = await send('/api/v1/keys', jsonBody('POST', key, { name: 'admin key', userId: id }));
+      return { id, key: ((await created.json()) as { key: string }).key };
+    };
+    const demote = (id: string, key: string) => send(`/api/v1/users/${id}`, jsonBody('PATCH', key, { role: 'editor' }));
+    const remove = (id: string, key: string) => send(`/api/v1/users/${id}`, { method: 'DELETE', headers: bearer(key) });
+
+    it('refuses to delete or demote the only admin with 409, and allows other changes', async () => {
+      const { id } = (await me(ADMIN_KEY)).user;
+      expect(await admins()).toEqual([id]);
+      expect((await expectProblem(await remove(id, ADMIN_KEY), 409)).detail).toMatch(/last admin/);
+      expect((await expectProblem(await demote(id, ADMIN_KEY), 409)).detail).toMatch(/last admin/);
+      const renamed = await send(`/api/v1/users/${id}`, jsonBody('PATCH', ADMIN_KEY, { name: 'Still admin', role: 'admin' }));
+      expect(renamed.status).toBe(200);
+      expect(await admins()).toEqual([id]);
+    });
+
+    // Keys of the admins so far, to act as whoever is still admin.
+    const keyOf = new Map<string, string>();
+    const survivor = async () => {
+      const [id, ...rest] = await admins();
+      expect(rest).toEqual([]);
+      return { id: id!, key: keyOf.get(id!)! };
+    };
+    // Each admin acts on itself, so losing the race cannot also cost the other request its role.
+    const race = async (a: Promise<Response>, b: Promise<Response>) => {
+      const statuses = (await Promise.all([a, b])).map((r) => r.status);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+      expect(statuses.filter((s) => s < 300)).toHaveLength(1);
+      expect(await admins()).toHaveLength(1);
+    };
+
+    it('lets exactly one of two concurrent demotions of the last two admins through', async () => {
+      keyOf.set((await me(ADMIN_KEY)).user.id, ADMIN_KEY);
+      const first = await survivor();
+      const second = await createAdmin(first.key);
+      keyOf.set(second.id, second.key);
+      await race(demote(first.id, first.key), demote(second.id, second.key));
+    });
+
+    it('lets exactly one of two concurrent deletions of the last two admins through', async () => {
+      const first = await survivor();
+      const second = await createAdmin(first.key);
+      keyOf.set(second.id, second.key);
+      await race(remove(first.id, first.key), remove(second.id, second.key));
+    });
+
+    it('lets exactly one of a racing demotion and deletion through', async () => {
+      const first = await survivor();
+      const second = await createAdmin(first.key);
+      keyOf.set(second.id, second.key);
+      await race(demote(first.id, first.key), remove(second.id, second.key));
+    });
+  });
+});
