@@ -43,7 +43,7 @@ const KEY_EXAMPLE: ApiKey = {
 
 export const CreateApiKeySchema = z
   .object({
-    name: z.string().trim().pipe(chars(1, 100)).openapi({ description: 'What the key is for.', example: 'CI deploys' }),
+    name: z.string().trim().pipe(chars(1, 100)).openapi({ description: 'What the key is for, 1–100 characters.', minLength: 1, maxLength: 100, example: 'CI deploys' }),
     userId: z.uuid().toLowerCase().optional().openapi({
       description: 'Whose key: only admins may name another user. Default: the caller.',
       example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55',
@@ -132,7 +132,10 @@ export const getKeyRoute = defineRoute({
   auth: 'viewer',
   errors: [404],
   request: { params: IdParamSchema },
-  responses: { 200: { description: 'The key, without its secret.', content: json(ApiKeySchema, KEY_EXAMPLE) } },
+  responses: {
+    200: { description: 'The key, without its secret.', content: json(ApiKeySchema, KEY_EXAMPLE) },
+    404: problemResponse('No key with this id, or it is revoked or another user’s.'),
+  },
 });
 
 export const revokeKeyRoute = defineRoute({
@@ -147,5 +150,8 @@ export const revokeKeyRoute = defineRoute({
   auth: 'viewer',
   errors: [404],
   request: { params: IdParamSchema },
-  responses: { 204: { description: 'Revoked.' } },
+  responses: {
+    204: { description: 'Revoked.' },
+    404: problemResponse('No key with this id, or it is already revoked or another user’s.'),
+  },
 });

@@ -52,7 +52,7 @@ const NameSchema = z
   .string()
   .trim()
   .pipe(chars(2, 100))
-  .openapi({ description: '2–100 characters, trimmed.', example: 'Ada Lovelace' });
+  .openapi({ description: '2–100 characters, trimmed.', minLength: 2, maxLength: 100, example: 'Ada Lovelace' });
 
 export const CreateUserSchema = z
   .object({ email: EmailSchema, name: NameSchema, role: RoleSchema.default('viewer') })

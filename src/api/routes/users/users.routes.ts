@@ -25,6 +25,7 @@ const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
   'application/json': { schema, example },
 });
 
+const NOT_FOUND = problemResponse('No user has this id.');
 const CONFLICT = 'The email belongs to another user, or the change would leave no admin.';
 
 export const listUsersRoute = defineRoute({
@@ -82,7 +83,10 @@ export const getUserRoute = defineRoute({
   auth: 'admin',
   errors: [404],
   request: { params: IdParamSchema },
-  responses: { 200: { description: 'The user.', content: json(UserSchema, USER_EXAMPLE) } },
+  responses: {
+    200: { description: 'The user.', content: json(UserSchema, USER_EXAMPLE) },
+    404: NOT_FOUND,
+  },
 });
 
 export const updateUserRoute = defineRoute({
@@ -102,6 +106,7 @@ export const updateUserRoute = defineRoute({
   },
   responses: {
     200: { description: 'The updated user.', content: json(UserSchema, { ...USER_EXAMPLE, role: 'viewer' }) },
+    404: NOT_FOUND,
     409: problemResponse(CONFLICT),
   },
 });
@@ -120,6 +125,7 @@ export const deleteUserRoute = defineRoute({
   request: { params: IdParamSchema },
   responses: {
     204: { description: 'Deleted.' },
+    404: NOT_FOUND,
     409: problemResponse('The user is the last admin.'),
   },
 });
