@@ -21,19 +21,23 @@ const WHERE: Record<string, string> = {
   cookie: 'cookies',
 };
 
+/** A 422 validation problem naming each invalid field. */
+export function invalid(c: Context, errors: Record<string, string[]>, where = 'body'): Response {
+  const count = Object.keys(errors).length;
+  return problem(c, {
+    status: 422,
+    type: 'urn:hop:problem:validation',
+    title: 'Validation failed',
+    detail: `The ${where} has ${count} invalid field${count === 1 ? '' : 's'}.`,
+    errors,
+  });
+}
+
 /** The OpenAPIHono default hook: every failed validation becomes a 422 problem. */
 export function validationHook(
   result: { success: boolean; target: string; error?: z.ZodError },
   c: Context,
 ): Response | undefined {
   if (result.success || !result.error) return undefined;
-  const errors = fieldErrors(result.error);
-  const count = Object.keys(errors).length;
-  return problem(c, {
-    status: 422,
-    type: 'urn:hop:problem:validation',
-    title: 'Validation failed',
-    detail: `The ${WHERE[result.target] ?? result.target} has ${count} invalid field${count === 1 ? '' : 's'}.`,
-    errors,
-  });
+  return invalid(c, fieldErrors(result.error), WHERE[result.target] ?? result.target);
 }

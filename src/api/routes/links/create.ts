@@ -7,6 +7,7 @@ import type { AppEnv } from '../../env';
 import { defineRoute } from '../../http/define-route';
 import { idempotent } from '../../http/idempotency';
 import { problem } from '../../http/problem';
+import { invalid } from '../../http/validation';
 import { linkCache } from './cache';
 import { BulkInputSchema, LinkInputSchema, LinkSchema, type Link, type LinkInput } from './schemas';
 import { INSERT_LINKS, toLink, type LinkRow } from './sql';
@@ -72,8 +73,10 @@ export const bulkCreateRoute = defineRoute({
 
 const SLUG_LENGTH = 7;
 
+type Checked = Partial<Record<'url' | 'expiredUrl' | 'exhaustedUrl' | 'slug', string | null>>;
+
 /** Field errors for rules that need configuration or the whole batch. */
-function crossChecks(c: Context<AppEnv>, inputs: LinkInput[], path: (i: number) => string) {
+export function crossChecks(c: Context<AppEnv>, inputs: Checked[], path: (i: number) => string) {
   const ownHost = new URL(c.var.config.PUBLIC_BASE_URL).host;
   const errors: Record<string, string[]> = {};
   const seen = new Map<string, number>();
@@ -128,15 +131,6 @@ async function insertLinks(c: Context<AppEnv>, inputs: LinkInput[]): Promise<Cre
     }
   }
 }
-
-const invalid = (c: Context<AppEnv>, errors: Record<string, string[]>) =>
-  problem(c, {
-    status: 422,
-    type: 'urn:hop:problem:validation',
-    title: 'Validation failed',
-    detail: `The body has ${Object.keys(errors).length} invalid field(s).`,
-    errors,
-  });
 
 const slugTaken = (c: Context<AppEnv>, errors: Record<string, string[]>) =>
   problem(c, { status: 409, type: 'urn:hop:problem:slug-taken', title: 'Slug taken', detail: 'A slug is already in use.', errors });

@@ -5,7 +5,9 @@ import { db } from '../../db';
 import type { AppEnv } from '../../env';
 import { defineRoute } from '../../http/define-route';
 import { problem } from '../../http/problem';
+import { invalid } from '../../http/validation';
 import { linkCache } from './cache';
+import { crossChecks } from './create';
 import { LinkIdParamsSchema, LinkPatchSchema, LinkSchema, type LinkPatch } from './schemas';
 import { COLUMNS, etagOf, parseIfMatch, toLink, type LinkRow } from './sql';
 
@@ -74,19 +76,8 @@ export const updateLinks = new OpenAPIHono<AppEnv>()
     const { id } = c.req.valid('param');
     const patch = c.req.valid('json');
     const ifMatch = parseIfMatch(c.req.valid('header')['if-match'], id);
-    const ownHost = new URL(c.var.config.PUBLIC_BASE_URL).host;
-    for (const field of ['url', 'expiredUrl', 'exhaustedUrl'] as const) {
-      const value = patch[field];
-      if (value && new URL(value).host === ownHost) {
-        return problem(c, {
-          status: 422,
-          type: 'urn:hop:problem:validation',
-          title: 'Validation failed',
-          detail: 'The body has 1 invalid field.',
-          errors: { [field]: ['Must not point at this service’s own short domain'] },
-        });
-      }
-    }
+    const errors = crossChecks(c, [patch], () => '');
+    if (Object.keys(errors).length) return invalid(c, errors);
     const params: unknown[] = [id];
     const sets = Object.entries(patch).map(([field, value]) => {
       params.push(value);
