@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
 
-export type Send = (path: string, init?: RequestInit) => Promise<Response>;
+/** A response whose JSON tests read freely (Workers' types make `json()` unknown). */
+export type TestResponse = Omit<Response, 'json' | 'clone'> & { json(): Promise<any>; clone(): TestResponse };
+export type Send = (path: string, init?: RequestInit) => Promise<TestResponse>;
 
 export interface SuiteOptions {
   /** The app under test includes test/fixtures routes (not in real servers). */
@@ -12,7 +14,7 @@ export const ALLOWED_ORIGIN = 'https://app.example';
 const FOREIGN_ORIGIN = 'https://evil.example';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function expectProblem(res: Response, status: number) {
+async function expectProblem(res: TestResponse, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toBe('application/problem+json');
   const body = await res.json();
