@@ -9,6 +9,8 @@ describe('config', () => {
       LOG_LEVEL: 'info',
       DATABASE_URL: 'postgresql://hop:hop@localhost/hop',
       DB_QUERY_TIMEOUT_MS: 5000,
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      LINK_CACHE_TTL_MS: 30_000,
     });
   });
 
@@ -24,9 +26,20 @@ describe('config', () => {
     ['LOG_LEVEL', 'verbose'],
     ['CORS_ORIGINS', 'ftp://files.example'],
     ['DB_QUERY_TIMEOUT_MS', '5'],
+    ['LINK_CACHE_TTL_MS', '61000'],
+    ['PUBLIC_BASE_URL', 'hop.example'],
   ])('fails fast on a bad %s, naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));
+  });
+
+  it('never echoes a bad INITIAL_API_KEY', () => {
+    expect(() => parseConfig({ INITIAL_API_KEY: 'hop_short-secret' })).toThrow(/INITIAL_API_KEY: /);
+    expect(() => parseConfig({ INITIAL_API_KEY: 'hop_short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('drops a trailing slash from PUBLIC_BASE_URL', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://hop.example/' }).PUBLIC_BASE_URL).toBe('https://hop.example');
   });
 
   it('never echoes a bad DATABASE_URL, which may hold a password', () => {
