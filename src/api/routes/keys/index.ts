@@ -5,6 +5,7 @@ import { db, type Row } from '../../db';
 import type { AppEnv } from '../../env';
 import { afterCursor, paginate } from '../../http/pagination';
 import { problem } from '../../http/problem';
+import { invalid } from '../../http/validation';
 import { iso } from '../users/schemas';
 import { type ApiKey, createKeyRoute, getKeyRoute, listKeysRoute, revokeKeyRoute } from './keys.routes';
 
@@ -48,15 +49,7 @@ export const keys = new OpenAPIHono<AppEnv>()
         select ${COLUMNS} from k join users u on u.id = k.user_id`,
       [userId, name, keyPrefix(secret), await hashKey(secret), expiresAt ?? null],
     );
-    if (!row) {
-      return problem(c, {
-        status: 422,
-        type: 'urn:hop:problem:validation',
-        title: 'Validation failed',
-        detail: 'The body has 1 invalid field.',
-        errors: { userId: ['No user has this id'] },
-      });
-    }
+    if (!row) return invalid(c, { userId: ['No user has this id'] });
     const key = toKey(row);
     // The secret must not linger in any cache.
     return c.json({ ...key, key: secret }, 201, { Location: `/api/v1/keys/${key.id}`, 'Cache-Control': 'no-store' });
