@@ -58,10 +58,16 @@ export function defineRoute<const R extends RouteConfig>(config: R & RouteOption
     };
   }
   const middleware = [...(auth ? [requireRole(auth)] : []), ...[route.middleware ?? []].flat()];
+  // A route may describe an error status its own way; the body is still a Problem.
+  for (const [status, response] of Object.entries(route.responses)) {
+    if (Number(status) >= 400 && !('content' in response && response.content)) {
+      responses[status] = { ...responses[status], ...response, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
+    } else responses[status] = response;
+  }
   return createRoute({
     security: auth ? [{ bearerAuth: [] }] : [],
     ...route,
     ...(middleware.length && { middleware }),
-    responses: { ...responses, ...route.responses },
+    responses,
   }) as unknown as DefinedRoute<R>;
 }

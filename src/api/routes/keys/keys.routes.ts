@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../../http/define-route';
 import { PageQuerySchema } from '../../http/pagination';
-import { chars, IdParamSchema, LinkHeader, LocationHeader, problemResponse, RoleSchema } from '../users/schemas';
+import { chars, IdParamSchema, LinkHeader, LocationHeader, RoleSchema } from '../users/schemas';
 
 const EXAMPLE_TIME = '2026-05-01T09:30:00.000Z';
 
@@ -90,7 +90,7 @@ export const createKeyRoute = defineRoute({
       headers: LocationHeader(`/api/v1/keys/${KEY_EXAMPLE.id}`),
       content: json(CreatedApiKeySchema, { ...KEY_EXAMPLE, key: 'hop_Xk3q9ZpAbR4tLm8sQw2eVy7uNc5dHj1fGk6o' }),
     },
-    403: problemResponse('Only admins may create keys for another user.'),
+    403: { description: 'Only admins may create keys for another user.' },
   },
 });
 
@@ -118,7 +118,7 @@ export const listKeysRoute = defineRoute({
       headers: LinkHeader,
       content: json(ApiKeyListSchema, { items: [KEY_EXAMPLE], nextCursor: null }),
     },
-    403: problemResponse('Only admins may list another user’s keys.'),
+    403: { description: 'Only admins may list another user’s keys.' },
   },
 });
 
@@ -134,7 +134,7 @@ export const getKeyRoute = defineRoute({
   request: { params: IdParamSchema },
   responses: {
     200: { description: 'The key, without its secret.', content: json(ApiKeySchema, KEY_EXAMPLE) },
-    404: problemResponse('No key with this id, or it is revoked or another user’s.'),
+    404: { description: 'No key with this id, or it is revoked or another user’s.' },
   },
 });
 
@@ -152,6 +152,6 @@ export const revokeKeyRoute = defineRoute({
   request: { params: IdParamSchema },
   responses: {
     204: { description: 'Revoked.' },
-    404: problemResponse('No key with this id, or it is already revoked or another user’s.'),
+    404: { description: 'No key with this id, or it is already revoked or another user’s.' },
   },
 });

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../http/problem';
 
 // Shared by the account routes (users, keys, me).
 
@@ -81,10 +80,4 @@ export const LinkHeader = z.object({
     .string()
     .optional()
     .openapi({ description: 'The next page, when there is one: `<…>; rel="next"`.', example: '</api/v1/users?limit=20&cursor=WyIy…>; rel="next"' }),
-});
-
-/** A documented problem response with a route-specific description. */
-export const problemResponse = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });

@@ -6,7 +6,6 @@ import {
   IdParamSchema,
   LinkHeader,
   LocationHeader,
-  problemResponse,
   UpdateUserSchema,
   UserListSchema,
   UserSchema,
@@ -25,7 +24,7 @@ const json = <T extends z.ZodType>(schema: T, example: unknown) => ({
   'application/json': { schema, example },
 });
 
-const NOT_FOUND = problemResponse('No user has this id.');
+const NOT_FOUND = { description: 'No user has this id.' };
 const CONFLICT = 'The email belongs to another user, or the change would leave no admin.';
 
 export const listUsersRoute = defineRoute({
@@ -69,7 +68,7 @@ export const createUserRoute = defineRoute({
       headers: LocationHeader(`/api/v1/users/${USER_EXAMPLE.id}`),
       content: json(UserSchema, USER_EXAMPLE),
     },
-    409: problemResponse('Another user already has this email (compared case-insensitively).'),
+    409: { description: 'Another user already has this email (compared case-insensitively).' },
   },
 });
 
@@ -107,7 +106,7 @@ export const updateUserRoute = defineRoute({
   responses: {
     200: { description: 'The updated user.', content: json(UserSchema, { ...USER_EXAMPLE, role: 'viewer' }) },
     404: NOT_FOUND,
-    409: problemResponse(CONFLICT),
+    409: { description: CONFLICT },
   },
 });
 
@@ -126,6 +125,6 @@ export const deleteUserRoute = defineRoute({
   responses: {
     204: { description: 'Deleted.' },
     404: NOT_FOUND,
-    409: problemResponse('The user is the last admin.'),
+    409: { description: 'The user is the last admin.' },
   },
 });
