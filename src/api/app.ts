@@ -82,10 +82,16 @@ export function createApp(routes: RouteModule[] = []): App {
     await next();
   });
   app.use(accessLog());
-  app.use(timing({ crossOrigin: false, autoEnd: true, totalDescription: 'Total' }));
-  app.use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }));
-  app.use('/api/*', corsAllowList());
-  app.use('/api/*', bodyLimitFromConfig());
+  // The API's documents get the full set. Redirects stay lean (a bodiless
+  // 302 needs Location, not sixteen headers, on the hottest path); the pages
+  // outside /api set their own few security headers (http/not-found.ts).
+  app.use(
+    '/api/*',
+    timing({ crossOrigin: false, autoEnd: true, totalDescription: 'Total' }),
+    secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }),
+    corsAllowList(),
+    bodyLimitFromConfig(),
+  );
   app.use(
     methodNotAllowed({
       app,

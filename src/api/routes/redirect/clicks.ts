@@ -48,9 +48,8 @@ const transient = (error: unknown) =>
   error instanceof DatabaseUnavailableError || (error instanceof NeonDbError && error.code === '23503');
 
 /**
- * Buffers clicks per isolate and writes them in batches after the response.
- * `record` returns the promise to hand to waitUntil: it settles when the
- * buffer is empty. While the database is away, clicks wait and are retried
+ * Buffers clicks per isolate and writes them in batches after the response,
+ * under the waitUntil of the request whose click started the batch. While the database is away, clicks wait and are retried
  * with backoff for as long as the process (or waitUntil) lives.
  */
 export class ClickRecorder {
@@ -63,10 +62,16 @@ export class ClickRecorder {
     return this.buffer.length;
   }
 
-  record(click: Click, write: ClickWriter): Promise<void> {
+  /**
+   * Buffers a click. Returns the drain to hand to waitUntil when this click
+   * starts one, or null when a running drain will write it: one waitUntil
+   * per batch, not per click (Next's after() is not free on the hot path).
+   */
+  record(click: Click, write: ClickWriter): Promise<void> | null {
     if (this.buffer.length >= MAX_BUFFERED) this.onDrop(this.buffer.splice(0, 1).length, 'buffer full');
     this.buffer.push(click);
-    this.draining ??= this.drain(write).finally(() => (this.draining = null));
+    if (this.draining) return null;
+    this.draining = this.drain(write);
     return this.draining;
   }
 
@@ -90,5 +95,7 @@ export class ClickRecorder {
         await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt++));
       }
     }
+    // In the same tick as the last emptiness check: a click pushed after it starts a new drain.
+    this.draining = null;
   }
 }

@@ -76,10 +76,10 @@ function describeClick(c: Context<AppEnv>, linkId: string, isBot: boolean): Clic
   };
 }
 
-// Redirects must reach the server every time, or clicks go uncounted.
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 async function follow(c: Context<AppEnv>) {
+  // Every answer depends on the time, the click count or the cache: redirects
+  // must reach the server every time, or clicks go uncounted.
+  c.header('Cache-Control', 'no-store');
   const slug = c.req.param('slug')!;
   const link = await findLink(c, slug);
   if (!link) return notFoundOrGone(c, 404, `There is no short link /${slug}.`);
@@ -101,17 +101,14 @@ async function follow(c: Context<AppEnv>) {
         : notFoundOrGone(c, 410, `The short link /${slug} has reached its click limit.`);
     }
   } else {
-    defer(c, recorder.record(click, (clicks) => db(c).query(FLUSH_CLICKS, [JSON.stringify(clicks)])));
+    const drain = recorder.record(click, (clicks) => db(c).query(FLUSH_CLICKS, [JSON.stringify(clicks)]));
+    if (drain) defer(c, drain);
   }
   return c.redirect(destination(link, c.req.url), link.redirectStatus as 302);
 }
 
 export const redirect = new OpenAPIHono<AppEnv>();
-redirect.on(['GET', 'HEAD'], '/:slug{[A-Za-z0-9_-]{3,64}}', async (c) => {
-  const res = await follow(c);
-  for (const [name, value] of Object.entries(NO_STORE)) res.headers.set(name, value);
-  return res;
-});
+redirect.on(['GET', 'HEAD'], '/:slug{[A-Za-z0-9_-]{3,64}}', follow);
 
 // Documented, not routed, through defineRoute: the route above needs a slug
 // pattern in its path, which OpenAPI paths cannot express.

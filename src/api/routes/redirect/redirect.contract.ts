@@ -79,6 +79,7 @@ export function redirectContract(send: Send) {
     await sleep(1600);
     const fallback = await visit(withFallback.slug);
     expect(fallback.status).toBe(302);
+    expect(fallback.headers.get('cache-control')).toBe('no-store');
     expect(fallback.headers.get('location')).toBe('https://example.com/over');
     const gone = await visit(without.slug, { headers: { Accept: 'application/json' } });
     expect(gone.status).toBe(410);
@@ -90,6 +91,8 @@ export function redirectContract(send: Send) {
     const html = await visit(slug, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(html.status).toBe(404);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await html.text()).toContain(`/${slug}`);
     const json = await visit(slug, { headers: { Accept: 'application/json' } });
     expect(json.status).toBe(404);
