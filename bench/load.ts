@@ -89,7 +89,16 @@ async function once(t: Target, seconds: number, connections: number): Promise<Ro
   // Anything but a redirect is a failure: 2xx/4xx/5xx answers, socket errors and timeouts.
   const errors = r['1xx'] + r['2xx'] + r['4xx'] + r['5xx'] + r.errors;
   const perOk = (us: number) => (ok ? us / ok : NaN);
-  return { rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok, errors, serverCpu: perOk(server), benchCpu: perOk(bench), trips: perOk(trips) };
+  return {
+    rps: ok / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok,
+    errors,
+    serverCpu: perOk(server),
+    benchCpu: perOk(bench),
+    trips: perOk(trips),
+  };
 }
 
 /** Warms each target for 2 s, then runs them in turn, round after round, rotating who goes first. */

@@ -88,5 +88,11 @@ export async function countTrips(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   await client.settle();
-  return { name, requests: count, critical: tally.critical, background: tally.background, server: db.stats().sqlRequests };
+  return {
+    name,
+    requests: count,
+    critical: tally.critical,
+    background: tally.background,
+    server: db.stats().sqlRequests,
+  };
 }

@@ -46,17 +46,40 @@ export async function startNext(name: string, env: Record<string, string>, dir?:
 export async function startWrangler(name: string, env: Record<string, string>, config?: string): Promise<Server> {
   const [port, inspector] = await Promise.all([freePort(), freePort()]);
   const envFile = join(mkdtempSync(join(tmpdir(), 'hop-bench-')), '.env');
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
-  const args = ['dev', ...(config ? ['-c', config] : []), '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(inspector), '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'warn'];
-  return { name, url: `http://127.0.0.1:${port}`, process: start(bin('wrangler'), args, { WRANGLER_SEND_METRICS: 'false' }) };
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
+  const args = [
+    'dev',
+    ...(config ? ['-c', config] : []),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--env-file',
+    envFile,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'warn',
+  ];
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    process: start(bin('wrangler'), args, { WRANGLER_SEND_METRICS: 'false' }),
+  };
 }
 
 /** Polls until `path` answers (redirects are not followed: the baselines point off this machine). */
 export async function ready(server: Server, path: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.process.child.exitCode !== null) throw new Error(`${server.name} exited early:\n${server.process.output()}`);
+    if (server.process.child.exitCode !== null)
+      throw new Error(`${server.name} exited early:\n${server.process.output()}`);
     try {
       const res = await fetch(`${server.url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();

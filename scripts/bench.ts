@@ -32,28 +32,41 @@ const auth: RequestInit = { headers: { Authorization: `Bearer ${KEY}` } };
 
 /** The last summary is the app; every other one is a baseline it is compared with. */
 function throughputTable(runtime: string, runs: Summary[]): void {
-  log(`\n${runtime}: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`);
-  log(`${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('3xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`);
+  log(
+    `\n${runtime}: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+  );
+  log(
+    `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('3xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
+  );
   for (const s of runs) {
     const rounds = s.rounds.map((r) => r.rps.toFixed(0)).join(' / ');
     const cpu = (us: number) => pad(`${us.toFixed(0)} µs`, 10);
-    log(`${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`);
+    log(
+      `${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`,
+    );
   }
   const app = runs.at(-1)!;
   for (const base of runs.slice(0, -1)) {
     const ratio = app.rps / base.rps;
     const verdict = ratio >= TARGET_RATIO ? 'OK' : `MISSED by ${fixed((TARGET_RATIO - ratio) * 100, 0)} points`;
-    log(`app / ${base.name}: ${fixed(ratio)} req/s (target ≥ ${TARGET_RATIO}: ${verdict}), ${fixed(app.serverCpu / base.serverCpu)}× server CPU per request`);
+    log(
+      `app / ${base.name}: ${fixed(ratio)} req/s (target ≥ ${TARGET_RATIO}: ${verdict}), ${fixed(app.serverCpu / base.serverCpu)}× server CPU per request`,
+    );
   }
 }
 
 function tripsTable(title: string, rows: Array<Count & { target?: number }>): void {
   log(`\n${title}`);
-  log(`${'case'.padEnd(46)}${pad('reqs', 6)}${pad('critical', 10)}${pad('backgr.', 9)}${pad('total', 8)}${pad('server', 8)}  target (critical)`);
+  log(
+    `${'case'.padEnd(46)}${pad('reqs', 6)}${pad('critical', 10)}${pad('backgr.', 9)}${pad('total', 8)}${pad('server', 8)}  target (critical)`,
+  );
   for (const r of rows) {
     const per = (n: number) => pad(fixed(n / r.requests), 8);
-    const target = r.target === undefined ? '' : `≤ ${r.target}: ${r.critical / r.requests <= r.target ? 'OK' : 'OVER'}`;
-    log(`${r.name.padEnd(46)}${pad(r.requests, 6)}  ${per(r.critical)} ${per(r.background)}${per(r.critical + r.background)}${per(r.server)}  ${target}`);
+    const target =
+      r.target === undefined ? '' : `≤ ${r.target}: ${r.critical / r.requests <= r.target ? 'OK' : 'OVER'}`;
+    log(
+      `${r.name.padEnd(46)}${pad(r.requests, 6)}  ${per(r.critical)} ${per(r.background)}${per(r.critical + r.background)}${per(r.server)}  ${target}`,
+    );
   }
 }
 
@@ -69,21 +82,48 @@ async function inProcessTrips(db: LocalDb, env: Record<string, string>): Promise
   };
   const rows: Array<Count & { target?: number }> = [
     await countTrips(db, app, 'POST /api/v1/links, first use of the key', 1, 1, () => create('rt-first')),
-    { ...(await countTrips(db, app, 'POST /api/v1/links (key cached)', 20, 1, (i) => create(`rt-seq-${i}`))), target: 1 },
+    {
+      ...(await countTrips(db, app, 'POST /api/v1/links (key cached)', 20, 1, (i) => create(`rt-seq-${i}`))),
+      target: 1,
+    },
     // Fresh links were never looked up: each first GET is a cache miss.
-    { ...(await countTrips(db, app, 'GET /{slug}, miss (first lookup)', 20, 1, (i) => app.send(`/rt-seq-${i}`))), target: 1 },
+    {
+      ...(await countTrips(db, app, 'GET /{slug}, miss (first lookup)', 20, 1, (i) => app.send(`/rt-seq-${i}`))),
+      target: 1,
+    },
     { ...(await countTrips(db, app, 'GET /{slug}, hit (cached)', 20, 1, (i) => app.send(`/rt-seq-${i}`))), target: 0 },
-    { ...(await countTrips(db, app, 'GET /api/v1/links/{id} (key cached)', 20, 1, (i) => app.send(`/api/v1/links/${ids[i + 1]}`, auth))), target: 1 },
+    {
+      ...(await countTrips(db, app, 'GET /api/v1/links/{id} (key cached)', 20, 1, (i) =>
+        app.send(`/api/v1/links/${ids[i + 1]}`, auth),
+      )),
+      target: 1,
+    },
   ];
   const amortised = [
-    { ...(await countTrips(db, app, 'GET /{slug}, hit (cached)', 200, 20, (i) => app.send(`/${slugs[1 + (i % 20)]}`))), target: 0 },
-    { ...(await countTrips(db, app, 'GET /api/v1/links/{id} (key cached)', 200, 20, (i) => app.send(`/api/v1/links/${ids[1 + (i % 20)]}`, auth))), target: 1 },
-    { ...(await countTrips(db, app, 'POST /api/v1/links (key cached)', 200, 20, (i) => create(`rt-par-${i}`))), target: 1 },
+    {
+      ...(await countTrips(db, app, 'GET /{slug}, hit (cached)', 200, 20, (i) => app.send(`/${slugs[1 + (i % 20)]}`))),
+      target: 0,
+    },
+    {
+      ...(await countTrips(db, app, 'GET /api/v1/links/{id} (key cached)', 200, 20, (i) =>
+        app.send(`/api/v1/links/${ids[1 + (i % 20)]}`, auth),
+      )),
+      target: 1,
+    },
+    {
+      ...(await countTrips(db, app, 'POST /api/v1/links (key cached)', 200, 20, (i) => create(`rt-par-${i}`))),
+      target: 1,
+    },
   ];
-  tripsTable('Database round trips per request, in process (createApp().fetch), one request at a time; per request:', rows);
+  tripsTable(
+    'Database round trips per request, in process (createApp().fetch), one request at a time; per request:',
+    rows,
+  );
   tripsTable('Same, amortised: concurrency 20 (clicks batch across requests); per request:', amortised);
-  log('critical = started before the response was returned; backgr. = started after (waitUntil: click batches, key last_used);');
-  log('server = the local server\'s /sql counter, the ground truth for the total.');
+  log(
+    'critical = started before the response was returned; backgr. = started after (waitUntil: click batches, key last_used);',
+  );
+  log("server = the local server's /sql counter, the ground truth for the total.");
 }
 
 /**
@@ -91,7 +131,12 @@ async function inProcessTrips(db: LocalDb, env: Record<string, string>): Promise
  * time: read when the response arrives (critical), then again once after()
  * work has gone quiet (background).
  */
-async function serverTrips(db: LocalDb, name: string, count: number, request: (i: number) => Promise<Response>): Promise<Count> {
+async function serverTrips(
+  db: LocalDb,
+  name: string,
+  count: number,
+  request: (i: number) => Promise<Response>,
+): Promise<Count> {
   let critical = 0;
   let background = 0;
   for (let i = 0; i < count; i++) {
@@ -110,7 +155,7 @@ async function serverTrips(db: LocalDb, name: string, count: number, request: (i
 
 /** Waits until no round trip has reached the server for 60 ms (click batches wait 20 ms, then write). */
 async function quiet(db: LocalDb): Promise<void> {
-  for (let last = -1; db.stats().sqlRequests !== last; ) {
+  for (let last = -1; db.stats().sqlRequests !== last;) {
     last = db.stats().sqlRequests;
     await new Promise((r) => setTimeout(r, 60));
   }
@@ -129,10 +174,20 @@ async function nextTrips(db: LocalDb, next: Server): Promise<void> {
     { ...(await serverTrips(db, 'POST /api/v1/links (key cached)', 20, post)), target: 1 },
     { ...(await serverTrips(db, 'GET /{slug}, miss (first lookup)', 20, (i) => get(`/next-${i}`))), target: 1 },
     { ...(await serverTrips(db, 'GET /{slug}, hit (cached)', 20, (i) => get(`/next-${i}`))), target: 0 },
-    { ...(await serverTrips(db, 'GET /api/v1/links/{id} (key cached)', 20, (i) => get(`/api/v1/links/${ids[i]}`, auth))), target: 1 },
+    {
+      ...(await serverTrips(db, 'GET /api/v1/links/{id} (key cached)', 20, (i) =>
+        get(`/api/v1/links/${ids[i]}`, auth),
+      )),
+      target: 1,
+    },
   ];
-  tripsTable('Database round trips per request through `next start`, counter deltas, one request at a time; per request:', rows);
-  log('critical = counted when the response arrived; backgr. = counted after it, until quiet (after(): click batches, key last_used).');
+  tripsTable(
+    'Database round trips per request through `next start`, counter deltas, one request at a time; per request:',
+    rows,
+  );
+  log(
+    'critical = counted when the response arrived; backgr. = counted after it, until quiet (after(): click batches, key last_used).',
+  );
 }
 
 async function main(): Promise<void> {
@@ -147,7 +202,7 @@ async function main(): Promise<void> {
     // Workers need no build: start them while Next builds.
     const workerBase = await startWrangler('bare worker, constant 302', {}, 'bench/wrangler.baseline.toml');
     // The app's wrangler.toml serves public/ as assets: in wrangler dev that puts a router worker in front.
-    const workerAssets = await startWrangler('same + the app\'s [assets]', {}, 'bench/wrangler.baseline-assets.toml');
+    const workerAssets = await startWrangler("same + the app's [assets]", {}, 'bench/wrangler.baseline-assets.toml');
     const workerApp = await startWrangler('app worker, GET /{slug}', env);
     servers.push(workerBase, workerAssets, workerApp);
     const appDir = snapshotApp();
@@ -157,14 +212,24 @@ async function main(): Promise<void> {
     const nextBase = await startNext('edge route, constant 302', {}, 'bench/next-baseline');
     const nextApp = await startNext('app, GET /{slug}', env, appDir);
     servers.push(nextBase, nextApp);
-    await Promise.all([ready(nextBase, '/x-ready'), ready(nextApp, '/api/health'), ready(workerBase, '/x-ready'), ready(workerAssets, '/x-ready'), ready(workerApp, '/api/health')]);
+    await Promise.all([
+      ready(nextBase, '/x-ready'),
+      ready(nextApp, '/api/health'),
+      ready(workerBase, '/x-ready'),
+      ready(workerAssets, '/x-ready'),
+      ready(workerApp, '/api/health'),
+    ]);
     log(`servers up after ${fixed((performance.now() - started) / 1000, 0)} s`);
 
     await inProcessTrips(db, env);
     await nextTrips(db, nextApp);
 
-    const created = await fetch(`${nextApp.url}/api/v1/links`, json({ url: 'https://example.com/bench-target', slug: SLUG }));
-    if (created.status !== 201) throw new Error(`creating the bench link answered ${created.status}: ${await created.text()}`);
+    const created = await fetch(
+      `${nextApp.url}/api/v1/links`,
+      json({ url: 'https://example.com/bench-target', slug: SLUG }),
+    );
+    if (created.status !== 201)
+      throw new Error(`creating the bench link answered ${created.status}: ${await created.text()}`);
     for (const s of [nextApp, workerApp]) {
       const res = await fetch(`${s.url}/${SLUG}`, { redirect: 'manual' });
       if (res.status !== 302) throw new Error(`${s.name}: GET /${SLUG} answered ${res.status}`);
@@ -176,7 +241,9 @@ async function main(): Promise<void> {
     const nextRun = await sideBySide([at(nextBase), at(nextApp)], load);
     const workerRun = await sideBySide([at(workerBase), at(workerAssets), at(workerApp)], load);
     log('\nRedirect throughput (3xx counted as success; medians of the rounds; CPU µs per request:');
-    log('server = its process group, bench = this process: load generator and, in the app rounds, the database writing clicks;');
+    log(
+      'server = its process group, bench = this process: load generator and, in the app rounds, the database writing clicks;',
+    );
     log('db trips = round trips per request under load, click batches included)');
     throughputTable('next start', nextRun);
     throughputTable('wrangler dev', workerRun);

@@ -63,10 +63,7 @@ const forwarded = CONFIG_KEYS.filter((key) => process.env[key]).map((key) => `${
 const [command, args] =
   target === 'next'
     ? ['next', ['dev', '-p', port]]
-    : [
-        'wrangler',
-        ['dev', '--ip', '127.0.0.1', '--port', port, ...forwarded.flatMap((v) => ['--var', v])],
-      ];
+    : ['wrangler', ['dev', '--ip', '127.0.0.1', '--port', port, ...forwarded.flatMap((v) => ['--var', v])]];
 
 const child = spawn(`node_modules/.bin/${command}`, args as string[], {
   stdio: 'inherit',

@@ -15,7 +15,10 @@ describe('config', () => {
   });
 
   it('parses the comma-separated allow-list and numbers', () => {
-    const config = parseConfig({ CORS_ORIGINS: ' https://a.example, http://localhost:3000 ,', BODY_LIMIT_BYTES: '2048' });
+    const config = parseConfig({
+      CORS_ORIGINS: ' https://a.example, http://localhost:3000 ,',
+      BODY_LIMIT_BYTES: '2048',
+    });
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:3000']);
     expect(config.BODY_LIMIT_BYTES).toBe(2048);
   });

@@ -2,14 +2,22 @@ import { z } from '@hono/zod-openapi';
 
 const MiB = 1024 * 1024;
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 // Every setting the app reads, from Workers bindings or process.env alike.
 const ConfigSchema = z.object({
   CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().max(100 * MiB).default(MiB),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(100 * MiB)
+    .default(MiB),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Neon in production; a loopback host means the local Neon server (src/localdb).
   DATABASE_URL: z

@@ -9,7 +9,11 @@ import { log } from './middleware/logger';
 /** Runs `work` after the response without delaying it; errors are logged, never thrown. */
 export function defer(c: Context<AppEnv>, work: Promise<unknown>): void {
   const guarded = work.catch((error: unknown) =>
-    log(c.var.config.LOG_LEVEL, 'error', { msg: 'deferred work failed', requestId: c.get('requestId'), error: String(error) }),
+    log(c.var.config.LOG_LEVEL, 'error', {
+      msg: 'deferred work failed',
+      requestId: c.get('requestId'),
+      error: String(error),
+    }),
   );
   try {
     c.executionCtx.waitUntil(guarded);

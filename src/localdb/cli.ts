@@ -2,38 +2,41 @@
 //   LOCALDB_PORT         HTTP port (default 4444); also the port in DATABASE_URL
 //   LOCALDB_BACKEND_URL  postgres:// URL of a PostgreSQL server; unset = embedded PGlite under .data/
 //   LOCALDB_PG_PORT      PGlite only: TCP port for psql and other Postgres clients (default: any free port)
-import { startLocalDb } from './index'
+import { startLocalDb } from './index';
 
-const port = Number(process.env.LOCALDB_PORT ?? 4444)
-const backend = process.env.LOCALDB_BACKEND_URL || 'pglite'
+const port = Number(process.env.LOCALDB_PORT ?? 4444);
+const backend = process.env.LOCALDB_BACKEND_URL || 'pglite';
 
 const db = await startLocalDb({
   port,
   backend,
   dataDir: '.data/pglite',
   pgPort: Number(process.env.LOCALDB_PG_PORT ?? 0),
-})
+});
 
-const where = db.backend === 'pglite' ? 'PGlite in .data/pglite' : `PostgreSQL at ${db.pgAddress.host}:${db.pgAddress.port}`
-console.log(`localdb: Neon-compatible server on ${db.url} (${where})`)
-console.log(`DATABASE_URL=${db.databaseUrl}`)
+const where =
+  db.backend === 'pglite' ? 'PGlite in .data/pglite' : `PostgreSQL at ${db.pgAddress.host}:${db.pgAddress.port}`;
+console.log(`localdb: Neon-compatible server on ${db.url} (${where})`);
+console.log(`DATABASE_URL=${db.databaseUrl}`);
 if (db.backend === 'pglite') {
-  const u = new URL(db.databaseUrl)
-  console.log(`psql: psql postgresql://${u.username}:${u.password}@${db.pgAddress.host}:${db.pgAddress.port}${u.pathname}`)
+  const u = new URL(db.databaseUrl);
+  console.log(
+    `psql: psql postgresql://${u.username}:${u.password}@${db.pgAddress.host}:${db.pgAddress.port}${u.pathname}`,
+  );
 }
 
-let stopping = false
+let stopping = false;
 async function stop(signal: string): Promise<void> {
-  if (stopping) return
-  stopping = true
-  console.log(`localdb: ${signal}, closing (PGlite flushes its data)…`)
+  if (stopping) return;
+  stopping = true;
+  console.log(`localdb: ${signal}, closing (PGlite flushes its data)…`);
   try {
-    await db.close()
-    process.exit(0)
+    await db.close();
+    process.exit(0);
   } catch (err) {
-    console.error('localdb: close failed:', err)
-    process.exit(1)
+    console.error('localdb: close failed:', err);
+    process.exit(1);
   }
 }
-process.on('SIGINT', () => void stop('SIGINT'))
-process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

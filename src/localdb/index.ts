@@ -45,97 +45,111 @@
  * driver throws "Error connecting to database: TypeError: fetch failed") or
  * 'unavailable' (HTTP 503; the driver throws "Server error (HTTP status 503): …").
  */
-import { type PgliteBackend, startPgliteBackend } from './pglite-backend'
-import { LocalHttpServer, type PauseMode } from './http-server'
-import { PoolCache } from './pools'
-import { type Target, WsRelay } from './ws-relay'
+import { type PgliteBackend, startPgliteBackend } from './pglite-backend';
+import { LocalHttpServer, type PauseMode } from './http-server';
+import { PoolCache } from './pools';
+import { type Target, WsRelay } from './ws-relay';
 
-export type { PauseMode } from './http-server'
+export type { PauseMode } from './http-server';
 
 export interface LocalDbOptions {
   /** HTTP port; 0 picks a free one. Default 0. */
-  port?: number
+  port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
-  host?: string
+  host?: string;
   /** 'pglite' (default) or a postgres:// URL of any PostgreSQL server. */
-  backend?: 'pglite' | string
+  backend?: 'pglite' | string;
   /** PGlite data directory; null keeps data in memory. Default '.data/pglite'. */
-  dataDir?: string | null
+  dataDir?: string | null;
   /** PGlite credentials (ignored for PostgreSQL, which checks its own). Default hop/hop/hop. */
-  user?: string
-  password?: string
-  database?: string
+  user?: string;
+  password?: string;
+  database?: string;
   /** PGlite: longest wait in the queue for the single connection. Default 5000. */
-  queueTimeoutMs?: number
+  queueTimeoutMs?: number;
   /** PGlite: TCP port of its wire-protocol front door (psql works on it). Default 0. */
-  pgPort?: number
+  pgPort?: number;
   /** Connections per credential pool. Default 10. */
-  poolSize?: number
+  poolSize?: number;
 }
 
 export interface LocalDb {
   /** http://127.0.0.1:PORT */
-  url: string
-  port: number
+  url: string;
+  port: number;
   /** Connection string for the app, e.g. postgresql://hop:hop@localhost:PORT/hop. */
-  databaseUrl: string
-  backend: 'pglite' | 'postgres'
+  databaseUrl: string;
+  backend: 'pglite' | 'postgres';
   /** TCP address of the database itself (PGlite's wire port, or the PostgreSQL server). */
-  pgAddress: Target
-  pauseBackend(mode?: PauseMode): void
-  resumeBackend(): void
+  pgAddress: Target;
+  pauseBackend(mode?: PauseMode): void;
+  resumeBackend(): void;
   /** Counters since start or the last resetStats(). */
-  stats(): LocalDbStats
-  resetStats(): void
-  close(): Promise<void>
+  stats(): LocalDbStats;
+  resetStats(): void;
+  close(): Promise<void>;
 }
 
 export interface LocalDbStats {
   /** HTTP requests to /sql: one per driver round trip (query or transaction batch). */
-  sqlRequests: number
+  sqlRequests: number;
 }
 
 export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalDb> {
-  const host = options.host ?? '127.0.0.1'
-  const backendUrl = options.backend && options.backend !== 'pglite' ? new URL(options.backend) : null
-  const queueTimeoutMs = options.queueTimeoutMs ?? 5000
+  const host = options.host ?? '127.0.0.1';
+  const backendUrl = options.backend && options.backend !== 'pglite' ? new URL(options.backend) : null;
+  const queueTimeoutMs = options.queueTimeoutMs ?? 5000;
 
-  let pglite: PgliteBackend | null = null
-  let target: Target
-  let credentials: { user: string; password: string; database: string }
+  let pglite: PgliteBackend | null = null;
+  let target: Target;
+  let credentials: { user: string; password: string; database: string };
   if (backendUrl) {
-    target = { host: backendUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(backendUrl.port || 5432) }
-    const user = decodeURIComponent(backendUrl.username) || 'postgres'
-    credentials = { user, password: decodeURIComponent(backendUrl.password), database: decodeURIComponent(backendUrl.pathname.slice(1)) || user }
+    target = { host: backendUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(backendUrl.port || 5432) };
+    const user = decodeURIComponent(backendUrl.username) || 'postgres';
+    credentials = {
+      user,
+      password: decodeURIComponent(backendUrl.password),
+      database: decodeURIComponent(backendUrl.pathname.slice(1)) || user,
+    };
   } else {
-    credentials = { user: options.user ?? 'hop', password: options.password ?? 'hop', database: options.database ?? 'hop' }
+    credentials = {
+      user: options.user ?? 'hop',
+      password: options.password ?? 'hop',
+      database: options.database ?? 'hop',
+    };
     pglite = await startPgliteBackend({
       ...credentials,
       dataDir: options.dataDir === undefined ? '.data/pglite' : options.dataDir,
       queueTimeoutMs,
       pgPort: options.pgPort ?? 0,
-    })
-    target = { host: pglite.host, port: pglite.port }
+    });
+    target = { host: pglite.host, port: pglite.port };
   }
 
   // The pool waits a little longer than the PGlite queue, so the clearer 53300 error wins.
-  const pools = new PoolCache(target.host, target.port, options.poolSize ?? 10, queueTimeoutMs + 1000)
-  let port = 0
+  const pools = new PoolCache(target.host, target.port, options.poolSize ?? 10, queueTimeoutMs + 1000);
+  let port = 0;
   const relay = new WsRelay((address) => {
-    const aliases = [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `${host}:${port}`, `${target.host}:${target.port}`]
-    return aliases.includes(address) ? target : null
-  })
-  const http = new LocalHttpServer(pools, relay)
+    const aliases = [
+      `localhost:${port}`,
+      `127.0.0.1:${port}`,
+      `[::1]:${port}`,
+      `${host}:${port}`,
+      `${target.host}:${target.port}`,
+    ];
+    return aliases.includes(address) ? target : null;
+  });
+  const http = new LocalHttpServer(pools, relay);
   try {
-    port = await http.listen(options.port ?? 0, host)
+    port = await http.listen(options.port ?? 0, host);
   } catch (err) {
-    await pools.close()
-    await pglite?.close()
-    throw err
+    await pools.close();
+    await pglite?.close();
+    throw err;
   }
 
-  const { user, password, database } = credentials
-  const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user)
+  const { user, password, database } = credentials;
+  const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -143,23 +157,23 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
     backend: pglite ? 'pglite' : 'postgres',
     pgAddress: target,
     pauseBackend(mode: PauseMode = 'destroy') {
-      http.paused = mode
-      relay.dropAll()
+      http.paused = mode;
+      relay.dropAll();
     },
     resumeBackend() {
-      http.paused = null
+      http.paused = null;
     },
     stats() {
-      return { sqlRequests: http.sqlRequests }
+      return { sqlRequests: http.sqlRequests };
     },
     resetStats() {
-      http.sqlRequests = 0
+      http.sqlRequests = 0;
     },
     async close() {
-      relay.close()
-      await http.close()
-      await pools.close()
-      await pglite?.close()
+      relay.close();
+      await http.close();
+      await pools.close();
+      await pglite?.close();
     },
-  }
+  };
 }

@@ -171,7 +171,11 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
     const preflight = (origin: string) =>
       send('/api/v1/qr', {
         method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
       });
 
     it('answers a preflight from an allowed origin with 204 and CORS headers', async () => {
@@ -200,56 +204,63 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
   });
 
   // Real servers do not carry the fixture routes.
-  if (fixtures) describe('request bodies and errors (fixture routes)', () => {
-    const valid = { name: 'Ada', profile: { age: 36 } };
+  if (fixtures)
+    describe('request bodies and errors (fixture routes)', () => {
+      const valid = { name: 'Ada', profile: { age: 36 } };
 
-    it('accepts a valid JSON body', async () => {
-      const res = await send('/api/v1/fixtures/echo', json(valid));
-      expect(res.status).toBe(201);
-      expect(await res.json()).toEqual(valid);
-    });
+      it('accepts a valid JSON body', async () => {
+        const res = await send('/api/v1/fixtures/echo', json(valid));
+        expect(res.status).toBe(201);
+        expect(await res.json()).toEqual(valid);
+      });
 
-    it('answers malformed JSON with 400', async () => {
-      const body = await expectProblem(await send('/api/v1/fixtures/echo', json('{"name": "Ada",')), 400);
-      expect(body.detail).toMatch(/JSON/);
-    });
+      it('answers malformed JSON with 400', async () => {
+        const body = await expectProblem(await send('/api/v1/fixtures/echo', json('{"name": "Ada",')), 400);
+        expect(body.detail).toMatch(/JSON/);
+      });
 
-    it('answers a missing or wrong Content-Type with 415', async () => {
-      const body = JSON.stringify(valid);
-      await expectProblem(await send('/api/v1/fixtures/echo', { method: 'POST', body, headers: { 'Content-Type': 'text/plain' } }), 415);
-      await expectProblem(
-        await send('/api/v1/fixtures/echo', { method: 'POST', body: new TextEncoder().encode(body) }),
-        415,
-      );
-    });
+      it('answers a missing or wrong Content-Type with 415', async () => {
+        const body = JSON.stringify(valid);
+        await expectProblem(
+          await send('/api/v1/fixtures/echo', { method: 'POST', body, headers: { 'Content-Type': 'text/plain' } }),
+          415,
+        );
+        await expectProblem(
+          await send('/api/v1/fixtures/echo', { method: 'POST', body: new TextEncoder().encode(body) }),
+          415,
+        );
+      });
 
-    it('answers a body over the limit with 413', async () => {
-      const big = { ...valid, name: 'x'.repeat(10_000) };
-      const body = await expectProblem(await send('/api/v1/fixtures/echo', json(big)), 413);
-      expect(body.detail).toContain('8192');
-    });
+      it('answers a body over the limit with 413', async () => {
+        const big = { ...valid, name: 'x'.repeat(10_000) };
+        const body = await expectProblem(await send('/api/v1/fixtures/echo', json(big)), 413);
+        expect(body.detail).toContain('8192');
+      });
 
-    it('answers invalid fields with 422 and dotted field paths', async () => {
-      const res = await send('/api/v1/fixtures/echo', json({ name: 'A', profile: { age: -1 }, tags: ['ok', 'x'.repeat(11)] }));
-      const body = await expectProblem(res, 422);
-      expect(Object.keys(body.errors!).sort()).toEqual(['name', 'profile.age', 'tags.1']);
-    });
+      it('answers invalid fields with 422 and dotted field paths', async () => {
+        const res = await send(
+          '/api/v1/fixtures/echo',
+          json({ name: 'A', profile: { age: -1 }, tags: ['ok', 'x'.repeat(11)] }),
+        );
+        const body = await expectProblem(res, 422);
+        expect(Object.keys(body.errors!).sort()).toEqual(['name', 'profile.age', 'tags.1']);
+      });
 
-    it('validates path parameters and headers with 422', async () => {
-      const param = await expectProblem(await send('/api/v1/fixtures/items/not-a-uuid'), 422);
-      expect(Object.keys(param.errors!)).toEqual(['id']);
-      const header = await expectProblem(
-        await send(`/api/v1/fixtures/items/${crypto.randomUUID()}`, { headers: { 'X-Fixture-Mode': 'warp' } }),
-        422,
-      );
-      expect(Object.keys(header.errors!)).toEqual(['x-fixture-mode']);
-    });
+      it('validates path parameters and headers with 422', async () => {
+        const param = await expectProblem(await send('/api/v1/fixtures/items/not-a-uuid'), 422);
+        expect(Object.keys(param.errors!)).toEqual(['id']);
+        const header = await expectProblem(
+          await send(`/api/v1/fixtures/items/${crypto.randomUUID()}`, { headers: { 'X-Fixture-Mode': 'warp' } }),
+          422,
+        );
+        expect(Object.keys(header.errors!)).toEqual(['x-fixture-mode']);
+      });
 
-    it('answers a thrown error with a generic 500 that leaks nothing', async () => {
-      const res = await send('/api/v1/fixtures/boom');
-      const body = await expectProblem(res, 500);
-      expect(JSON.stringify(body)).not.toContain('hunter2');
-      expect(body.detail).toMatch(/request id/);
+      it('answers a thrown error with a generic 500 that leaks nothing', async () => {
+        const res = await send('/api/v1/fixtures/boom');
+        const body = await expectProblem(res, 500);
+        expect(JSON.stringify(body)).not.toContain('hunter2');
+        expect(body.detail).toMatch(/request id/);
+      });
     });
-  });
 }

@@ -30,10 +30,20 @@ const PARITY: [string, RequestInit?][] = [
   ['/no-such-short-link', { method: 'POST' }],
   ['/api/health', { method: 'POST' }],
   ['/api/health', { method: 'OPTIONS', headers: { Origin: ALLOWED_ORIGIN, 'Access-Control-Request-Method': 'GET' } }],
-  ['/api/health', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } }],
+  [
+    '/api/health',
+    { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } },
+  ],
 ];
 
-const HEADERS = ['content-type', 'allow', 'access-control-allow-origin', 'access-control-allow-methods', 'cache-control', 'etag'];
+const HEADERS = [
+  'content-type',
+  'allow',
+  'access-control-allow-origin',
+  'access-control-allow-methods',
+  'cache-control',
+  'etag',
+];
 
 async function snapshot(base: string, path: string, init?: RequestInit) {
   const res = await fetch(base + path, { ...init, headers: { 'X-Request-Id': 'parity-check', ...init?.headers } });
@@ -48,7 +58,10 @@ async function snapshot(base: string, path: string, init?: RequestInit) {
 
 describe('e2e: Next and Workers answer alike', () => {
   it.each(PARITY)('%s %o', async (path, init) => {
-    const [next, worker] = await Promise.all([snapshot(servers.next!, path, init), snapshot(servers.worker!, path, init)]);
+    const [next, worker] = await Promise.all([
+      snapshot(servers.next!, path, init),
+      snapshot(servers.worker!, path, init),
+    ]);
     expect(next.requestId).toBe('parity-check');
     expect(worker).toEqual(next);
   });

@@ -10,7 +10,10 @@ const next = inject('servers').next!;
 
 it('serves 5,000 redirects at concurrency 50 and records every click', async () => {
   const slug = unique('load-');
-  const created = await fetch(`${next}/api/v1/links`, jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/load', slug }));
+  const created = await fetch(
+    `${next}/api/v1/links`,
+    jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/load', slug }),
+  );
   const { id } = (await created.json()) as { id: string };
 
   const result = await autocannon({

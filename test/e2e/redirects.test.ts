@@ -12,7 +12,10 @@ describe.each(Object.entries(servers))('e2e redirects: %s', (_, base) => {
 
   it('redirects GET and HEAD, counts only the GET, and merges the query', async () => {
     const slug = unique('e2e-');
-    const created = await send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/d?x=1', slug, redirectStatus: 307 }));
+    const created = await send(
+      '/api/v1/links',
+      jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/d?x=1', slug, redirectStatus: 307 }),
+    );
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
@@ -31,10 +34,13 @@ describe.each(Object.entries(servers))('e2e redirects: %s', (_, base) => {
 
   it('builds pagination links from the URL the client sent', async () => {
     const tag = unique('pg-');
-    for (let i = 0; i < 2; i++) await send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', tags: [tag] }));
+    for (let i = 0; i < 2; i++)
+      await send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', tags: [tag] }));
     const res = await send(`/api/v1/links?tag=${tag}&limit=1`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
-    expect(res.headers.get('link')).toMatch(new RegExp(`^</api/v1/links\\?tag=${tag}&limit=1&cursor=[\\w-]+>; rel="next"$`));
+    expect(res.headers.get('link')).toMatch(
+      new RegExp(`^</api/v1/links\\?tag=${tag}&limit=1&cursor=[\\w-]+>; rel="next"$`),
+    );
   });
 
   it('answers an unknown slug with an HTML 404 for browsers', async () => {

@@ -50,12 +50,29 @@ export default async function setup(project: TestProject) {
     const env = { ...E2E_ENV, DATABASE_URL: db.databaseUrl, DB_QUERY_TIMEOUT_MS: '2000' };
     const [nextPort, workerPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const envFile = join(mkdtempSync(join(tmpdir(), 'hop-e2e-')), '.env');
-    writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+    writeFileSync(
+      envFile,
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
 
     const worker = start(
       bin('wrangler'),
-      ['dev', '--ip', '127.0.0.1', '--port', String(workerPort), '--inspector-port', String(inspectorPort),
-        '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+      [
+        'dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(workerPort),
+        '--inspector-port',
+        String(inspectorPort),
+        '--env-file',
+        envFile,
+        '--show-interactive-dev-session=false',
+        '--log-level',
+        'warn',
+      ],
       { WRANGLER_SEND_METRICS: 'false' },
     );
     started.push(worker);

@@ -10,7 +10,12 @@ export const bearer = (key: string, headers: Record<string, string> = {}) => ({
   Authorization: `Bearer ${key}`,
 });
 
-export const jsonBody = (method: string, key: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+export const jsonBody = (
+  method: string,
+  key: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): RequestInit => ({
   method,
   headers: bearer(key, { 'Content-Type': 'application/json', ...headers }),
   body: JSON.stringify(body),

@@ -22,7 +22,11 @@ export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
   return async function auth(c, next) {
     const header = c.req.header('Authorization');
     if (!header) {
-      return problem(c, { status: 401, detail: 'An API key is required: Authorization: Bearer <key>.', headers: challenge() });
+      return problem(c, {
+        status: 401,
+        detail: 'An API key is required: Authorization: Bearer <key>.',
+        headers: challenge(),
+      });
     }
     const secret = /^Bearer +(\S+)$/i.exec(header)?.[1];
     if (!secret || !KEY_PATTERN.test(secret)) {
@@ -41,7 +45,10 @@ export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
       });
     }
     if (!roleAtLeast(principal.role, role)) {
-      return problem(c, { status: 403, detail: `This operation needs the ${role} role; the key acts as ${principal.role}.` });
+      return problem(c, {
+        status: 403,
+        detail: `This operation needs the ${role} role; the key acts as ${principal.role}.`,
+      });
     }
     c.set('principal', principal);
     await next();

@@ -54,7 +54,10 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<Migratio
     try {
       await db.batch([
         { text: 'select pg_advisory_xact_lock($1)', params: [LOCK_KEY] },
-        { text: 'insert into schema_migrations (version, name) values ($1, $2)', params: [migration.version, migration.name] },
+        {
+          text: 'insert into schema_migrations (version, name) values ($1, $2)',
+          params: [migration.version, migration.name],
+        },
         ...splitSql(migration.sql).map((text) => ({ text })),
       ]);
       result.applied.push(migration.version);

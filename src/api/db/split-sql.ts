@@ -24,7 +24,8 @@ export function splitSql(script: string): string[] {
     } else if (ch === "'" || ch === '"') {
       i++;
       while (i < script.length) {
-        if (script[i] === ch && script[i + 1] === ch) i += 2; // doubled quote escapes itself
+        if (script[i] === ch && script[i + 1] === ch)
+          i += 2; // doubled quote escapes itself
         else if (script[i] === ch) break;
         else i++;
       }

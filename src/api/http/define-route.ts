@@ -61,7 +61,11 @@ export function defineRoute<const R extends RouteConfig>(config: R & RouteOption
   // A route may describe an error status its own way; the body is still a Problem.
   for (const [status, response] of Object.entries(route.responses)) {
     if (Number(status) >= 400 && !('content' in response && response.content)) {
-      responses[status] = { ...responses[status], ...response, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
+      responses[status] = {
+        ...responses[status],
+        ...response,
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+      };
     } else responses[status] = response;
   }
   return createRoute({

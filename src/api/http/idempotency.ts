@@ -34,7 +34,12 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
 
     const [claim] = await client.query<{ claimed: boolean }>(CLAIM, [userId, key, requestHash]);
     if (!claim) {
-      const [stored] = await client.query<{ request_hash: string; status: number | null; headers: Record<string, string>; body: string }>(READ, [userId, key]);
+      const [stored] = await client.query<{
+        request_hash: string;
+        status: number | null;
+        headers: Record<string, string>;
+        body: string;
+      }>(READ, [userId, key]);
       if (!stored || stored.request_hash !== requestHash) {
         return problem(c, {
           status: 422,
@@ -53,7 +58,10 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
           headers: { 'Retry-After': '1' },
         });
       }
-      return new Response(stored.body, { status: stored.status, headers: { ...stored.headers, 'Idempotent-Replayed': 'true' } });
+      return new Response(stored.body, {
+        status: stored.status,
+        headers: { ...stored.headers, 'Idempotent-Replayed': 'true' },
+      });
     }
 
     try {
@@ -69,7 +77,9 @@ export function idempotent(): MiddlewareHandler<AppEnv> {
       return;
     }
     const body = await c.res.clone().text();
-    const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])));
+    const headers = Object.fromEntries(
+      REPLAYED_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])),
+    );
     await client.query(STORE, [userId, key, c.res.status, JSON.stringify(headers), body]);
   };
 }

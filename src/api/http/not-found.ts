@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 import { problem } from './problem';
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Browsers get a page, API clients a problem document; both outside /api's middleware. */
 export function notFoundOrGone(c: Context, status: 404 | 410, detail: string): Response {

@@ -13,8 +13,7 @@ export function bodyLimitFromConfig(): MiddlewareHandler<AppEnv> {
     if (!handler) {
       handler = bodyLimit({
         maxSize,
-        onError: (c) =>
-          problem(c, { status: 413, detail: `The request body exceeds the limit of ${maxSize} bytes.` }),
+        onError: (c) => problem(c, { status: 413, detail: `The request body exceeds the limit of ${maxSize} bytes.` }),
       });
       byLimit.set(maxSize, handler);
     }

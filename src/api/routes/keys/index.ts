@@ -29,7 +29,8 @@ const isAdmin = (p: Principal) => p.role === 'admin';
 /** The owner a non-admin is confined to; null lets an admin see every key. */
 const ownerScope = (p: Principal) => (isAdmin(p) ? null : p.userId);
 
-const notFound = (c: Context<AppEnv>, id: string) => problem(c, { status: 404, detail: `You have no API key with the id ${id}.` });
+const notFound = (c: Context<AppEnv>, id: string) =>
+  problem(c, { status: 404, detail: `You have no API key with the id ${id}.` });
 
 export const keys = new OpenAPIHono<AppEnv>()
   .openapi(createKeyRoute, async (c) => {

@@ -106,7 +106,9 @@ export function keysContract(send: Send) {
       await sleep(Date.parse(expiresAt) - Date.now() + 100);
       await expectUnauthorized(await me(created.key));
       // Still listed, so its owner sees why it stopped working.
-      expect((await (await get(`/api/v1/keys/${created.id}`, viewer.key)).json()) as KeyBody).toMatchObject({ expiresAt });
+      expect((await (await get(`/api/v1/keys/${created.id}`, viewer.key)).json()) as KeyBody).toMatchObject({
+        expiresAt,
+      });
     }, 10_000);
   });
 

@@ -9,15 +9,22 @@ export const ApiKeySchema = z
   .object({
     id: z.uuid().openapi({ example: '8d2f6a51-0b7c-4f3e-a1d9-5c6e7f809a1b' }),
     name: z.string().openapi({ example: 'CI deploys' }),
-    prefix: z.string().openapi({ description: 'The first 12 characters of the key, to recognise it.', example: 'hop_Xk3q9ZpA' }),
-    userId: z.uuid().openapi({ description: 'The user the key acts for.', example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55' }),
+    prefix: z
+      .string()
+      .openapi({ description: 'The first 12 characters of the key, to recognise it.', example: 'hop_Xk3q9ZpA' }),
+    userId: z
+      .uuid()
+      .openapi({ description: 'The user the key acts for.', example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55' }),
     role: RoleSchema.openapi({ description: 'The owner’s role: what the key may do.' }),
     createdAt: z.string().openapi({ format: 'date-time', example: EXAMPLE_TIME }),
     lastUsedAt: z
       .string()
       .nullable()
       .openapi({ format: 'date-time', description: 'Updated at most once a minute.', example: null }),
-    expiresAt: z.string().nullable().openapi({ format: 'date-time', description: 'Null: never expires.', example: null }),
+    expiresAt: z
+      .string()
+      .nullable()
+      .openapi({ format: 'date-time', description: 'Null: never expires.', example: null }),
   })
   .openapi('ApiKey');
 
@@ -43,7 +50,12 @@ const KEY_EXAMPLE: ApiKey = {
 
 export const CreateApiKeySchema = z
   .object({
-    name: z.string().trim().pipe(chars(1, 100)).openapi({ description: 'What the key is for, 1–100 characters.', minLength: 1, maxLength: 100, example: 'CI deploys' }),
+    name: z.string().trim().pipe(chars(1, 100)).openapi({
+      description: 'What the key is for, 1–100 characters.',
+      minLength: 1,
+      maxLength: 100,
+      example: 'CI deploys',
+    }),
     userId: z.uuid().toLowerCase().optional().openapi({
       description: 'Whose key: only admins may name another user. Default: the caller.',
       example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55',

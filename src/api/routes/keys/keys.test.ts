@@ -31,7 +31,9 @@ describe('API keys in the database', () => {
     const { userId } = await keyFor(send, 'editor');
     await send('/api/v1/keys', jsonBody('POST', ADMIN_KEY, { name: 'second', userId }));
     const count = async () =>
-      Number((await db().query<{ n: string }>('select count(*) as n from api_keys where user_id = $1', [userId]))[0]!.n);
+      Number(
+        (await db().query<{ n: string }>('select count(*) as n from api_keys where user_id = $1', [userId]))[0]!.n,
+      );
     expect(await count()).toBe(2);
     expect((await send(`/api/v1/users/${userId}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) })).status).toBe(204);
     expect(await count()).toBe(0);

@@ -19,7 +19,10 @@ const IdempotencyHeaders = z.object({
     .max(255)
     .regex(/^[\x21-\x7e]+$/, 'Must be 1–255 visible ASCII characters')
     .optional()
-    .openapi({ description: 'Replays the first response for 24 h when the same request is retried.', example: 'order-7731-link' }),
+    .openapi({
+      description: 'Replays the first response for 24 h when the same request is retried.',
+      example: 'order-7731-link',
+    }),
 });
 
 export const createLinkRoute = defineRoute({
@@ -133,7 +136,13 @@ async function insertLinks(c: Context<AppEnv>, inputs: LinkInput[]): Promise<Cre
 }
 
 const slugTaken = (c: Context<AppEnv>, errors: Record<string, string[]>) =>
-  problem(c, { status: 409, type: 'urn:hop:problem:slug-taken', title: 'Slug taken', detail: 'A slug is already in use.', errors });
+  problem(c, {
+    status: 409,
+    type: 'urn:hop:problem:slug-taken',
+    title: 'Slug taken',
+    detail: 'A slug is already in use.',
+    errors,
+  });
 
 export const createLinks = new OpenAPIHono<AppEnv>()
   .openapi(createLinkRoute, async (c) => {

@@ -194,7 +194,10 @@ export function linksContract(send: Send) {
 
     it('refuses a slug repeated within the batch, and more than 100 links', async () => {
       const slug = unique('dup-');
-      const dup = await bulk([{ url: 'https://e.com/1', slug }, { url: 'https://e.com/2', slug }]);
+      const dup = await bulk([
+        { url: 'https://e.com/1', slug },
+        { url: 'https://e.com/2', slug },
+      ]);
       expect(dup.status).toBe(422);
       expect(Object.keys((await dup.json()).errors)).toEqual(['links.1.slug']);
       const many = await bulk(Array.from({ length: 101 }, () => ({ url: 'https://e.com' })));
@@ -245,17 +248,22 @@ export function linksContract(send: Send) {
       const before = new Date(Date.now() - 1000).toISOString();
       const match = await createOk({ url: 'https://example.com/', title: `About ${word}`, tags: [tag] });
       await createOk({ url: 'https://example.com/', title: 'Other', tags: [tag] });
-      expect((await list(`tag=${tag}&q=${word.toUpperCase()}`)).body.links.map((l: LinkBody) => l.id)).toEqual([match.id]);
+      expect((await list(`tag=${tag}&q=${word.toUpperCase()}`)).body.links.map((l: LinkBody) => l.id)).toEqual([
+        match.id,
+      ]);
       expect((await list(`tag=${tag}&createdAfter=${encodeURIComponent(before)}`)).body.links).toHaveLength(2);
       expect((await list(`tag=${tag}&createdBefore=${encodeURIComponent(before)}`)).body.links).toHaveLength(0);
       expect((await list(`q=${encodeURIComponent('%')}&tag=${tag}`)).body.links).toHaveLength(0);
     });
 
-    it.each(['limit=0', 'limit=101', 'cursor=garbage', 'createdAfter=yesterday'])('refuses %s with 422', async (query) => {
-      const res = await send(`/api/v1/links?${query}`, { headers: bearer(viewer) });
-      expect(res.status).toBe(422);
-      expect(Object.keys((await res.json()).errors)).toEqual([query.split('=')[0]]);
-    });
+    it.each(['limit=0', 'limit=101', 'cursor=garbage', 'createdAfter=yesterday'])(
+      'refuses %s with 422',
+      async (query) => {
+        const res = await send(`/api/v1/links?${query}`, { headers: bearer(viewer) });
+        expect(res.status).toBe(422);
+        expect(Object.keys((await res.json()).errors)).toEqual([query.split('=')[0]]);
+      },
+    );
   });
 
   describe('GET, PATCH and DELETE /api/v1/links/{id}', () => {
@@ -278,20 +286,37 @@ export function linksContract(send: Send) {
     it('patches fields, clears with null, and changes the ETag', async () => {
       const link = await createOk({ url: 'https://example.com/', title: 'Old', tags: ['x'] });
       const etag = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).headers.get('etag')!;
-      const res = await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { title: null, tags: ['y'], redirectStatus: 308 }));
+      const res = await send(
+        `/api/v1/links/${link.id}`,
+        jsonBody('PATCH', editor, { title: null, tags: ['y'], redirectStatus: 308 }),
+      );
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ title: null, tags: ['y'], redirectStatus: 308, url: 'https://example.com/' });
+      expect(await res.json()).toMatchObject({
+        title: null,
+        tags: ['y'],
+        redirectStatus: 308,
+        url: 'https://example.com/',
+      });
       expect(res.headers.get('etag')).not.toBe(etag);
     });
 
     it('honours If-Match: 412 when stale, 200 when current', async () => {
       const link = await createOk({ url: 'https://example.com/' });
       const etag = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).headers.get('etag')!;
-      const ok = await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { title: 'One' }, { 'If-Match': etag }));
+      const ok = await send(
+        `/api/v1/links/${link.id}`,
+        jsonBody('PATCH', editor, { title: 'One' }, { 'If-Match': etag }),
+      );
       expect(ok.status).toBe(200);
-      const stale = await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { title: 'Two' }, { 'If-Match': etag }));
+      const stale = await send(
+        `/api/v1/links/${link.id}`,
+        jsonBody('PATCH', editor, { title: 'Two' }, { 'If-Match': etag }),
+      );
       expect(stale.status).toBe(412);
-      const del = await send(`/api/v1/links/${link.id}`, { method: 'DELETE', headers: bearer(editor, { 'If-Match': etag }) });
+      const del = await send(`/api/v1/links/${link.id}`, {
+        method: 'DELETE',
+        headers: bearer(editor, { 'If-Match': etag }),
+      });
       expect(del.status).toBe(412);
       const current = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).json();
       expect((await current).title).toBe('One');
@@ -301,9 +326,13 @@ export function linksContract(send: Send) {
       const link = await createOk({ url: 'https://example.com/' });
       const other = await createOk({ url: 'https://example.com/' });
       expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, {}))).status).toBe(422);
-      expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { slug: other.slug }))).status).toBe(409);
+      expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { slug: other.slug }))).status).toBe(
+        409,
+      );
       expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', viewer, { title: 'x' }))).status).toBe(403);
-      expect((await send(`/api/v1/links/${crypto.randomUUID()}`, jsonBody('PATCH', editor, { title: 'x' }))).status).toBe(404);
+      expect(
+        (await send(`/api/v1/links/${crypto.randomUUID()}`, jsonBody('PATCH', editor, { title: 'x' }))).status,
+      ).toBe(404);
     });
 
     it('deletes: 204, then 404', async () => {

@@ -9,7 +9,12 @@ import { COLUMNS, etagOf, toLink, type LinkRow } from './sql';
 
 const ListQuerySchema = PageQuerySchema.extend({
   tag: z.string().min(1).max(50).optional().openapi({ description: 'Only links with this tag.', example: 'launch' }),
-  q: z.string().min(1).max(200).optional().openapi({ description: 'Slug, URL or title contains (case-insensitive).', example: 'launch' }),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Slug, URL or title contains (case-insensitive).', example: 'launch' }),
   createdAfter: z.iso.datetime({ offset: true }).optional().openapi({ example: '2026-01-01T00:00:00Z' }),
   createdBefore: z.iso.datetime({ offset: true }).optional().openapi({ example: '2027-01-01T00:00:00Z' }),
 });
@@ -26,7 +31,9 @@ export const listLinksRoute = defineRoute({
   responses: {
     200: {
       description: 'A page of links.',
-      headers: z.object({ Link: z.string().optional().openapi({ example: '</api/v1/links?cursor=WyIy…>; rel="next"' }) }),
+      headers: z.object({
+        Link: z.string().optional().openapi({ example: '</api/v1/links?cursor=WyIy…>; rel="next"' }),
+      }),
       content: {
         'application/json': {
           schema: z.object({ links: z.array(LinkSchema), nextCursor: z.string().nullable() }).openapi('LinkPage'),

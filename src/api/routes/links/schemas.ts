@@ -4,7 +4,22 @@ import { z } from '@hono/zod-openapi';
 // service's own domain) are checked in the handler.
 
 export const RESERVED_SLUGS = new Set(
-  ['api', 'docs', '_next', 'favicon.ico', 'robots.txt', 'sitemap.xml', 'swagger-ui', 'health', 'static', 'assets', 'admin', 'login', 'logout', 'www'].map((s) => s.toLowerCase()),
+  [
+    'api',
+    'docs',
+    '_next',
+    'favicon.ico',
+    'robots.txt',
+    'sitemap.xml',
+    'swagger-ui',
+    'health',
+    'static',
+    'assets',
+    'admin',
+    'login',
+    'logout',
+    'www',
+  ].map((s) => s.toLowerCase()),
 );
 
 export const SlugSchema = z
@@ -27,7 +42,10 @@ export const DestinationSchema = z
       return z.NEVER;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', message: `The ${url.protocol.slice(0, -1)}: scheme is not allowed; use http or https` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `The ${url.protocol.slice(0, -1)}: scheme is not allowed; use http or https`,
+      });
       return z.NEVER;
     }
     if (url.username || url.password) {
@@ -138,7 +156,10 @@ export const LinkSchema = z
     exhaustedUrl: z.string().nullable(),
     redirectStatus: z.number().int().openapi({ example: 302 }),
     forwardQuery: z.boolean(),
-    clicks: z.number().int().openapi({ description: 'Human clicks so far (bots and HEAD requests excluded).', example: 42 }),
+    clicks: z
+      .number()
+      .int()
+      .openapi({ description: 'Human clicks so far (bots and HEAD requests excluded).', example: 42 }),
     createdAt: z.string().openapi({ example: '2026-11-21T10:00:00.000Z' }),
     updatedAt: z.string().openapi({ example: '2026-11-21T10:00:00.000Z' }),
   })

@@ -24,7 +24,8 @@ export const updateLinkRoute = defineRoute({
   operationId: 'updateLink',
   tags: ['Links'],
   summary: 'Change a link',
-  description: 'Sends only the fields to change; `null` clears an optional field. Redirects see the change within the cache TTL everywhere.',
+  description:
+    'Sends only the fields to change; `null` clears an optional field. Redirects see the change within the cache TTL everywhere.',
   auth: 'editor',
   errors: [404, 409, 412],
   request: {
@@ -33,7 +34,11 @@ export const updateLinkRoute = defineRoute({
     body: { required: true, content: { 'application/json': { schema: LinkPatchSchema } } },
   },
   responses: {
-    200: { description: 'The changed link.', headers: z.object({ ETag: z.string() }), content: { 'application/json': { schema: LinkSchema } } },
+    200: {
+      description: 'The changed link.',
+      headers: z.object({ ETag: z.string() }),
+      content: { 'application/json': { schema: LinkSchema } },
+    },
   },
 });
 
@@ -96,7 +101,13 @@ export const updateLinks = new OpenAPIHono<AppEnv>()
       );
     } catch (error) {
       if (error instanceof NeonDbError && error.constraint === 'links_slug_key') {
-        return problem(c, { status: 409, type: 'urn:hop:problem:slug-taken', title: 'Slug taken', detail: 'The slug is already in use.', errors: { slug: [`"${patch.slug}" is already in use`] } });
+        return problem(c, {
+          status: 409,
+          type: 'urn:hop:problem:slug-taken',
+          title: 'Slug taken',
+          detail: 'The slug is already in use.',
+          errors: { slug: [`"${patch.slug}" is already in use`] },
+        });
       }
       throw error;
     }

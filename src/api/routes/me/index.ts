@@ -45,8 +45,18 @@ export const meRoute = defineRoute({
         'application/json': {
           schema: MeSchema,
           example: {
-            user: { id: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55', email: 'Ada.Lovelace@example.com', name: 'Ada Lovelace', role: 'editor' },
-            key: { id: '8d2f6a51-0b7c-4f3e-a1d9-5c6e7f809a1b', name: 'CI deploys', prefix: 'hop_Xk3q9ZpA', expiresAt: null },
+            user: {
+              id: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55',
+              email: 'Ada.Lovelace@example.com',
+              name: 'Ada Lovelace',
+              role: 'editor',
+            },
+            key: {
+              id: '8d2f6a51-0b7c-4f3e-a1d9-5c6e7f809a1b',
+              name: 'CI deploys',
+              prefix: 'hop_Xk3q9ZpA',
+              expiresAt: null,
+            },
             location: { country: 'PT', region: '11', city: 'Lisbon' },
           },
         },

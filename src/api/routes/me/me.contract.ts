@@ -12,7 +12,8 @@ type MeBody = {
 };
 
 export function meContract(send: Send) {
-  const me = (key: string, headers: Record<string, string> = {}) => send('/api/v1/me', { headers: bearer(key, headers) });
+  const me = (key: string, headers: Record<string, string> = {}) =>
+    send('/api/v1/me', { headers: bearer(key, headers) });
 
   it('works with the bootstrap admin key (INITIAL_API_KEY)', async () => {
     const res = await me(ADMIN_KEY);
@@ -29,7 +30,12 @@ export function meContract(send: Send) {
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     const body = (await res.json()) as MeBody;
     expect(body).toEqual({
-      user: { id: userId, email: expect.stringMatching(/^editor[0-9a-f]{12}@example\.com$/), name: 'Test editor', role: 'editor' },
+      user: {
+        id: userId,
+        email: expect.stringMatching(/^editor[0-9a-f]{12}@example\.com$/),
+        name: 'Test editor',
+        role: 'editor',
+      },
       key: { id: keyId, name: 'editor key', prefix: key.slice(0, 12), expiresAt: null },
       location: { country: null, region: null, city: null },
     });

@@ -13,7 +13,8 @@ let env: Record<string, string>;
 const app = createApp();
 const pending: Promise<unknown>[] = [];
 const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
-const send = (path: string, init?: RequestInit) => app.fetch(new Request(new URL(path, 'http://hop.test'), init), env, ctx);
+const send = (path: string, init?: RequestInit) =>
+  app.fetch(new Request(new URL(path, 'http://hop.test'), init), env, ctx);
 const settle = () => Promise.all(pending.splice(0));
 
 beforeAll(async () => {
@@ -24,7 +25,10 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function makeLink() {
-  const res = await send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug: unique('k-') }));
+  const res = await send(
+    '/api/v1/links',
+    jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug: unique('k-') }),
+  );
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; slug: string };
 }
@@ -40,7 +44,8 @@ describe('click recording', () => {
     const link = await makeLink();
     await send(`/${link.slug}`, {
       headers: {
-        'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1',
+        'User-Agent':
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1',
         Referer: 'https://news.example.com/item?id=1',
         'X-Vercel-IP-Country': 'FR',
         'X-Vercel-IP-Country-Region': 'IDF',
@@ -51,8 +56,26 @@ describe('click recording', () => {
     await send(`/${link.slug}`, { headers: { 'User-Agent': 'curl/8.5.0' } });
     await settle();
     expect(await clickRows(link.id)).toEqual([
-      { country: 'FR', region: 'IDF', city: 'Saint-Étienne', referrer_host: 'news.example.com', browser: 'Safari', os: 'iOS', device: 'mobile', is_bot: false },
-      { country: null, region: null, city: null, referrer_host: null, browser: null, os: null, device: null, is_bot: true },
+      {
+        country: 'FR',
+        region: 'IDF',
+        city: 'Saint-Étienne',
+        referrer_host: 'news.example.com',
+        browser: 'Safari',
+        os: 'iOS',
+        device: 'mobile',
+        is_bot: false,
+      },
+      {
+        country: null,
+        region: null,
+        city: null,
+        referrer_host: null,
+        browser: null,
+        os: null,
+        device: null,
+        is_bot: true,
+      },
     ]);
     const columns = await createDb(server.databaseUrl, 5_000).query<{ column_name: string }>(
       "select column_name from information_schema.columns where table_name = 'clicks'",

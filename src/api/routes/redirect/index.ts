@@ -14,9 +14,7 @@ import { parseUserAgent } from './user-agent';
 
 const LocationHeader = z.object({ Location: z.string().openapi({ example: 'https://example.com/launch' }) });
 
-const recorder = new ClickRecorder((count, reason) =>
-  log('error', 'error', { msg: 'clicks dropped', count, reason }),
-);
+const recorder = new ClickRecorder((count, reason) => log('error', 'error', { msg: 'clicks dropped', count, reason }));
 
 const LOOKUP = `select id, url, redirect_status as "redirectStatus", forward_query as "forwardQuery",
     (extract(epoch from expires_at) * 1000)::float8 as "expiresAt", expired_url as "expiredUrl",
@@ -85,7 +83,9 @@ async function follow(c: Context<AppEnv>) {
   if (!link) return notFoundOrGone(c, 404, `There is no short link /${slug}.`);
 
   if (link.expiresAt !== null && link.expiresAt <= Date.now()) {
-    return link.expiredUrl ? c.redirect(link.expiredUrl, 302) : notFoundOrGone(c, 410, `The short link /${slug} has expired.`);
+    return link.expiredUrl
+      ? c.redirect(link.expiredUrl, 302)
+      : notFoundOrGone(c, 410, `The short link /${slug} has expired.`);
   }
 
   // HEAD requests and bots are recorded but never counted as human clicks.
@@ -93,7 +93,15 @@ async function follow(c: Context<AppEnv>) {
   const click = describeClick(c, link.id, isBot);
   if (link.maxClicks !== null && !isBot) {
     const claimed = await db(c).query(CLAIM_CAPPED, [
-      link.id, click.at, click.country, click.region, click.city, click.referrer_host, click.browser, click.os, click.device,
+      link.id,
+      click.at,
+      click.country,
+      click.region,
+      click.city,
+      click.referrer_host,
+      click.browser,
+      click.os,
+      click.device,
     ]);
     if (claimed.length === 0) {
       return link.exhaustedUrl

@@ -4,7 +4,8 @@ import { bearer, jsonBody, keyFor, unique } from '../../../../test/support/accou
 
 // The redirect hot path through HTTP; run in Node, the edge-runtime VM and workerd.
 
-const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const BROWSER =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const BOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +57,11 @@ export function redirectContract(send: Send) {
   });
 
   it('stops at maxClicks: then exhaustedUrl, or 410; bots and HEAD do not use the budget', async () => {
-    const link = await make({ url: 'https://example.com/m', maxClicks: 2, exhaustedUrl: 'https://example.com/sold-out' });
+    const link = await make({
+      url: 'https://example.com/m',
+      maxClicks: 2,
+      exhaustedUrl: 'https://example.com/sold-out',
+    });
     expect((await visit(link.slug, {}, BOT)).status).toBe(302);
     expect((await visit(link.slug, { method: 'HEAD' })).status).toBe(302);
     expect((await visit(link.slug)).headers.get('location')).toBe('https://example.com/m');
@@ -73,7 +78,11 @@ export function redirectContract(send: Send) {
 
   it('sends an expired link to expiredUrl, or answers 410', async () => {
     const soon = new Date(Date.now() + 1500).toISOString();
-    const withFallback = await make({ url: 'https://example.com/e', expiresAt: soon, expiredUrl: 'https://example.com/over' });
+    const withFallback = await make({
+      url: 'https://example.com/e',
+      expiresAt: soon,
+      expiredUrl: 'https://example.com/over',
+    });
     const without = await make({ url: 'https://example.com/e', expiresAt: soon });
     expect((await visit(withFallback.slug)).headers.get('location')).toBe('https://example.com/e');
     await sleep(1600);

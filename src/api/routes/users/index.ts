@@ -54,11 +54,10 @@ export const users = new OpenAPIHono<AppEnv>()
   .openapi(createUserRoute, async (c) => {
     const { email, name, role } = c.req.valid('json');
     try {
-      const [row] = await db(c).query(`insert into users (email, name, role) values ($1, $2, $3) returning ${COLUMNS}`, [
-        email,
-        name,
-        role,
-      ]);
+      const [row] = await db(c).query(
+        `insert into users (email, name, role) values ($1, $2, $3) returning ${COLUMNS}`,
+        [email, name, role],
+      );
       const user = toUser(row!);
       return c.json(user, 201, location(user.id));
     } catch (error) {
@@ -94,7 +93,10 @@ export const users = new OpenAPIHono<AppEnv>()
     }
     if (!exists.length) return notFound(c, id);
     if (!updated.length) {
-      return problem(c, { status: 409, detail: 'This is the last admin: make another user admin before demoting this one.' });
+      return problem(c, {
+        status: 409,
+        detail: 'This is the last admin: make another user admin before demoting this one.',
+      });
     }
     // Cached keys of this user carry its old role, email and name.
     forgetPrincipals((p) => p.userId === id);
@@ -111,7 +113,10 @@ export const users = new OpenAPIHono<AppEnv>()
       { text: 'select 1 from users where id = $1', params: [id] },
     ]);
     if (remaining.length) {
-      return problem(c, { status: 409, detail: 'This is the last admin: make another user admin before deleting this one.' });
+      return problem(c, {
+        status: 409,
+        detail: 'This is the last admin: make another user admin before deleting this one.',
+      });
     }
     if (!deleted.length) return notFound(c, id);
     // Their keys went with them (on delete cascade): stop trusting cached ones now.

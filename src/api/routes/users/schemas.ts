@@ -59,7 +59,10 @@ export const CreateUserSchema = z
 
 export const UpdateUserSchema = z
   .object({ email: EmailSchema.optional(), name: NameSchema.optional(), role: RoleSchema.optional() })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'Give at least one of email, name, role')
+  .refine(
+    (patch) => Object.values(patch).some((value) => value !== undefined),
+    'Give at least one of email, name, role',
+  )
   .openapi('UpdateUser', { example: { role: 'viewer' } });
 
 export const UserListSchema = z
@@ -76,8 +79,8 @@ export const LocationHeader = (example: string) =>
   z.object({ Location: z.string().openapi({ description: 'Where the created resource lives.', example }) });
 
 export const LinkHeader = z.object({
-  Link: z
-    .string()
-    .optional()
-    .openapi({ description: 'The next page, when there is one: `<…>; rel="next"`.', example: '</api/v1/users?limit=20&cursor=WyIy…>; rel="next"' }),
+  Link: z.string().optional().openapi({
+    description: 'The next page, when there is one: `<…>; rel="next"`.',
+    example: '</api/v1/users?limit=20&cursor=WyIy…>; rel="next"',
+  }),
 });

@@ -15,7 +15,8 @@ const email = (prefix = 'user') => `${unique(prefix)}@Example.com`;
 
 export function usersContract(send: Send) {
   const post = (body: unknown, key = ADMIN_KEY) => send('/api/v1/users', jsonBody('POST', key, body));
-  const patch = (id: string, body: unknown, key = ADMIN_KEY) => send(`/api/v1/users/${id}`, jsonBody('PATCH', key, body));
+  const patch = (id: string, body: unknown, key = ADMIN_KEY) =>
+    send(`/api/v1/users/${id}`, jsonBody('PATCH', key, body));
   const get = (path: string, key = ADMIN_KEY) => send(path, { headers: bearer(key) });
   const del = (id: string, key = ADMIN_KEY) => send(`/api/v1/users/${id}`, { method: 'DELETE', headers: bearer(key) });
   const create = async (body: Record<string, unknown> = {}): Promise<UserBody> => {
@@ -35,7 +36,11 @@ export function usersContract(send: Send) {
 
     it('answers 401 with a Bearer challenge without a key, before validating the body', async () => {
       await expectUnauthorized(await send('/api/v1/users'));
-      const res = await send('/api/v1/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const res = await send('/api/v1/users', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
       await expectUnauthorized(res);
     });
 
@@ -125,7 +130,13 @@ export function usersContract(send: Send) {
       const res = await patch(user.id, { name: 'Renamed', email: address, role: 'editor' });
       expect(res.status).toBe(200);
       const updated = (await res.json()) as UserBody;
-      expect(updated).toMatchObject({ id: user.id, name: 'Renamed', email: address, role: 'editor', createdAt: user.createdAt });
+      expect(updated).toMatchObject({
+        id: user.id,
+        name: 'Renamed',
+        email: address,
+        role: 'editor',
+        createdAt: user.createdAt,
+      });
       expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(user.updatedAt));
       expect(await (await get(`/api/v1/users/${user.id}`)).json()).toEqual(updated);
     });

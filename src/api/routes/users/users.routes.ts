@@ -33,7 +33,8 @@ export const listUsersRoute = defineRoute({
   operationId: 'listUsers',
   tags: ['Users'],
   summary: 'List users',
-  description: 'All users, newest first, a page at a time. Follow `Link: rel="next"` (or pass `nextCursor` as `cursor`).',
+  description:
+    'All users, newest first, a page at a time. Follow `Link: rel="next"` (or pass `nextCursor` as `cursor`).',
   auth: 'admin',
   request: { query: PageQuerySchema },
   responses: {

@@ -7,16 +7,23 @@ import { expectProblem } from '../../../../test/support/problem';
 // starts as the only admin (the shared contract database has many). Set
 // TEST_DATABASE_URL to run the races on PostgreSQL, where they truly overlap.
 
-const backends = [['PGlite', undefined], ['PostgreSQL', process.env.TEST_DATABASE_URL]] as const;
+const backends = [
+  ['PGlite', undefined],
+  ['PostgreSQL', process.env.TEST_DATABASE_URL],
+] as const;
 
 describe.each(backends)('last admin (%s)', (_, url) => {
   describe.skipIf(_ === 'PostgreSQL' && !url)('', () => {
     const { send, db } = useAccountsDb(url);
     const admins = async () =>
       (await db().query<{ id: string }>("select id from users where role = 'admin' order by id")).map((r) => r.id);
-    const me = async (key: string) => (await (await send('/api/v1/me', { headers: bearer(key) })).json()) as { user: { id: string } };
+    const me = async (key: string) =>
+      (await (await send('/api/v1/me', { headers: bearer(key) })).json()) as { user: { id: string } };
     const createAdmin = async (key: string) => {
-      const user = await send('/api/v1/users', jsonBody('POST', key, { email: `${unique('admin')}@example.com`, name: 'Admin', role: 'admin' }));
+      const user = await send(
+        '/api/v1/users',
+        jsonBody('POST', key, { email: `${unique('admin')}@example.com`, name: 'Admin', role: 'admin' }),
+      );
       expect(user.status).toBe(201);
       const { id } = (await user.json()) as { id: string };
       const created = await send('/api/v1/keys', jsonBody('POST', key, { name: 'admin key', userId: id }));
@@ -30,7 +37,10 @@ describe.each(backends)('last admin (%s)', (_, url) => {
       expect(await admins()).toEqual([id]);
       expect((await expectProblem(await remove(id, ADMIN_KEY), 409)).detail).toMatch(/last admin/);
       expect((await expectProblem(await demote(id, ADMIN_KEY), 409)).detail).toMatch(/last admin/);
-      const renamed = await send(`/api/v1/users/${id}`, jsonBody('PATCH', ADMIN_KEY, { name: 'Still admin', role: 'admin' }));
+      const renamed = await send(
+        `/api/v1/users/${id}`,
+        jsonBody('PATCH', ADMIN_KEY, { name: 'Still admin', role: 'admin' }),
+      );
       expect(renamed.status).toBe(200);
       expect(await admins()).toEqual([id]);
     });
