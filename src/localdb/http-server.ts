@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import type { PoolCache } from './pools';
-import { ConnectionBroken, errorBody, isPgError, runSql } from './sql-exec';
+import { ConnectionBroken, ERROR_FIELDS, errorBody, isPgError, runSql } from './sql-exec';
 import { BadRequest, parseSqlRequest } from './sql-request';
 import type { WsRelay } from './ws-relay';
 
@@ -100,26 +100,7 @@ export class LocalHttpServer {
   }
 }
 
-const EMPTY_ERROR = Object.fromEntries(
-  [
-    'code',
-    'detail',
-    'hint',
-    'position',
-    'internalPosition',
-    'internalQuery',
-    'severity',
-    'where',
-    'table',
-    'column',
-    'schema',
-    'dataType',
-    'constraint',
-    'file',
-    'line',
-    'routine',
-  ].map((k) => [k, null]),
-);
+const EMPTY_ERROR = Object.fromEntries(ERROR_FIELDS.filter((k) => k !== 'message').map((k) => [k, null]));
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);

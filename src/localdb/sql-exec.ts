@@ -121,7 +121,7 @@ async function rollback(client: pg.PoolClient, original: unknown): Promise<void>
   }
 }
 
-const ERROR_FIELDS = [
+export const ERROR_FIELDS = [
   'message',
   'code',
   'detail',
