@@ -1,19 +1,10 @@
 // Builds and starts the servers `npm run bench` measures, each on a free
 // loopback port: the app and a constant-302 baseline, under `next start` and
-// under `wrangler dev`. Same approach as test/e2e/servers.ts.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// under `wrangler dev`, started as the e2e suite starts them (test/support/servers.ts).
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, run, start, type Started } from '../test/support/process';
 
-const bin = (name: string) => join('node_modules', '.bin', name);
-const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1' };
-
-export interface Server {
-  name: string;
-  url: string;
-  process: Started;
-}
+export { nextBuild, ready, startNext, startWrangler, type Server } from '../test/support/servers';
 
 // Where the app is built: a snapshot of the working tree inside the repo (so
 // node_modules resolves upward, as for bench/next-baseline). Building at the
@@ -32,61 +23,4 @@ export function snapshotApp(): string {
     });
   }
   return APP_SNAPSHOT;
-}
-
-export const nextBuild = (dir?: string) => run(bin('next'), ['build', ...(dir ? [dir] : [])], NEXT_ENV);
-
-export async function startNext(name: string, env: Record<string, string>, dir?: string): Promise<Server> {
-  const port = await freePort();
-  const args = ['start', ...(dir ? [dir] : []), '-H', '127.0.0.1', '-p', String(port)];
-  return { name, url: `http://127.0.0.1:${port}`, process: start(bin('next'), args, { ...env, ...NEXT_ENV }) };
-}
-
-/** `wrangler dev` with the vars in an env file (wrangler reads bindings from it, not from its own environment). */
-export async function startWrangler(name: string, env: Record<string, string>, config?: string): Promise<Server> {
-  const [port, inspector] = await Promise.all([freePort(), freePort()]);
-  const envFile = join(mkdtempSync(join(tmpdir(), 'hop-bench-')), '.env');
-  writeFileSync(
-    envFile,
-    Object.entries(env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n'),
-  );
-  const args = [
-    'dev',
-    ...(config ? ['-c', config] : []),
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--inspector-port',
-    String(inspector),
-    '--env-file',
-    envFile,
-    '--show-interactive-dev-session=false',
-    '--log-level',
-    'warn',
-  ];
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    process: start(bin('wrangler'), args, { WRANGLER_SEND_METRICS: 'false' }),
-  };
-}
-
-/** Polls until `path` answers (redirects are not followed: the baselines point off this machine). */
-export async function ready(server: Server, path: string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.process.child.exitCode !== null)
-      throw new Error(`${server.name} exited early:\n${server.process.output()}`);
-    try {
-      const res = await fetch(`${server.url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`${server.name}: timed out waiting for ${path}:\n${server.process.output()}`);
 }

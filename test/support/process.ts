@@ -67,19 +67,3 @@ export function run(command: string, args: string[], env: Record<string, string>
     );
   });
 }
-
-/** Polls `url` until it answers, the process dies, or the deadline passes. */
-export async function waitForHttp(url: string, server: Started, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`timed out waiting for ${url}:\n${server.output()}`);
-}
