@@ -123,7 +123,7 @@ export function linksContract(send: Send) {
       expect(again.headers.get('location')).toBe(first.headers.get('location'));
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       const listed = await (await send(`/api/v1/links?tag=${key}`, { headers: bearer(editor) })).json();
-      expect(listed.links).toHaveLength(1);
+      expect(listed.items).toHaveLength(1);
     });
 
     it('refuses the same key with a different body with 422', async () => {
@@ -141,7 +141,7 @@ export function linksContract(send: Send) {
       expect(responses.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
       for (const r of responses) expect([201, 409]).toContain(r.status);
       const listed = await (await send(`/api/v1/links?tag=${key}`, { headers: bearer(editor) })).json();
-      expect(listed.links).toHaveLength(1);
+      expect(listed.items).toHaveLength(1);
     });
 
     it('scopes keys to the caller', async () => {
@@ -175,7 +175,7 @@ export function linksContract(send: Send) {
       expect(res.status).toBe(422);
       expect(Object.keys((await res.json()).errors).sort()).toEqual(['links.1.url', 'links.2.slug']);
       const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(editor) })).json();
-      expect(listed.links).toEqual([]);
+      expect(listed.items).toEqual([]);
     });
 
     it('is all-or-nothing when a slug is taken: 409 naming the item', async () => {
@@ -189,7 +189,7 @@ export function linksContract(send: Send) {
       expect(res.status).toBe(409);
       expect(Object.keys((await res.json()).errors)).toEqual(['links.1.slug']);
       const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(editor) })).json();
-      expect(listed.links).toEqual([]);
+      expect(listed.items).toEqual([]);
     });
 
     it('refuses a slug repeated within the batch, and more than 100 links', async () => {
@@ -222,8 +222,8 @@ export function linksContract(send: Send) {
       while (next) {
         const res = await send(next, { headers: bearer(viewer) });
         const body = await res.json();
-        expect(body.links.length).toBeLessThanOrEqual(2);
-        seen.push(...body.links.map((l: LinkBody) => l.id));
+        expect(body.items.length).toBeLessThanOrEqual(2);
+        seen.push(...body.items.map((l: LinkBody) => l.id));
         const link = res.headers.get('link');
         next = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1]! : null;
         expect(next === null).toBe(body.nextCursor === null);
@@ -238,7 +238,7 @@ export function linksContract(send: Send) {
       const first = await list(`tag=${tag}&limit=2`);
       await createOk({ url: 'https://example.com/new', tags: [tag] });
       const second = await list(`tag=${tag}&limit=2&cursor=${first.body.nextCursor}`);
-      const ids = [...first.body.links, ...second.body.links].map((l: LinkBody) => l.id);
+      const ids = [...first.body.items, ...second.body.items].map((l: LinkBody) => l.id);
       expect(ids).toEqual([...made].reverse());
     });
 
@@ -248,12 +248,12 @@ export function linksContract(send: Send) {
       const before = new Date(Date.now() - 1000).toISOString();
       const match = await createOk({ url: 'https://example.com/', title: `About ${word}`, tags: [tag] });
       await createOk({ url: 'https://example.com/', title: 'Other', tags: [tag] });
-      expect((await list(`tag=${tag}&q=${word.toUpperCase()}`)).body.links.map((l: LinkBody) => l.id)).toEqual([
+      expect((await list(`tag=${tag}&q=${word.toUpperCase()}`)).body.items.map((l: LinkBody) => l.id)).toEqual([
         match.id,
       ]);
-      expect((await list(`tag=${tag}&createdAfter=${encodeURIComponent(before)}`)).body.links).toHaveLength(2);
-      expect((await list(`tag=${tag}&createdBefore=${encodeURIComponent(before)}`)).body.links).toHaveLength(0);
-      expect((await list(`q=${encodeURIComponent('%')}&tag=${tag}`)).body.links).toHaveLength(0);
+      expect((await list(`tag=${tag}&createdAfter=${encodeURIComponent(before)}`)).body.items).toHaveLength(2);
+      expect((await list(`tag=${tag}&createdBefore=${encodeURIComponent(before)}`)).body.items).toHaveLength(0);
+      expect((await list(`q=${encodeURIComponent('%')}&tag=${tag}`)).body.items).toHaveLength(0);
     });
 
     it.each(['limit=0', 'limit=101', 'cursor=garbage', 'createdAfter=yesterday'])(

@@ -36,7 +36,7 @@ export const listLinksRoute = defineRoute({
       }),
       content: {
         'application/json': {
-          schema: z.object({ links: z.array(LinkSchema), nextCursor: z.string().nullable() }).openapi('LinkPage'),
+          schema: z.object({ items: z.array(LinkSchema), nextCursor: z.string().nullable() }).openapi('LinkPage'),
         },
       },
     },
@@ -88,7 +88,7 @@ export const readLinks = new OpenAPIHono<AppEnv>()
       params,
     );
     const { items, nextCursor } = paginate(c, rows, limit);
-    return c.json({ links: items.map((row) => toLink(row as LinkRow, c.var.config)), nextCursor }, 200);
+    return c.json({ items: items.map((row) => toLink(row as LinkRow, c.var.config)), nextCursor }, 200);
   })
   .openapi(getLinkRoute, async (c) => {
     const { id } = c.req.valid('param');
