@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { NeonDbError } from '@neondatabase/serverless';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -12,7 +13,7 @@ import { openApiJson, registerSecurity } from './docs/openapi';
 import type { AppEnv } from './env';
 import { notFoundOrGone } from './http/not-found';
 import { problem, RETRY_AFTER_SECONDS } from './http/problem';
-import { validationHook } from './http/validation';
+import { invalid, validationHook } from './http/validation';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { accessLog, log } from './middleware/logger';
@@ -48,6 +49,12 @@ function onError(err: Error, c: Context<AppEnv>): Response {
     return problem(c, { status: err.status as 400, detail });
   }
   const level = c.var.config?.LOG_LEVEL ?? 'error';
+  // Class 22 (data exception): a value Postgres refused that validation let
+  // through. Still the client's input, so a 422, never a 500.
+  if (err instanceof NeonDbError && err.code?.startsWith('22')) {
+    log(level, 'warn', { msg: 'value refused by the database', requestId: c.get('requestId'), code: err.code });
+    return invalid(c, { request: [err.message] }, 'request');
+  }
   if (err instanceof DatabaseUnavailableError) {
     log(level, 'warn', { msg: err.message, requestId: c.get('requestId'), path: c.req.path, cause: String(err.cause) });
     return problem(c, {

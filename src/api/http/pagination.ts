@@ -10,7 +10,14 @@ export interface Cursor {
   id: string;
 }
 
-const CursorSchema = z.object({ at: z.string().min(1).max(64), id: z.uuid() });
+// `at` is Postgres' own timestamptz text, e.g. 2026-11-21 22:29:16.947123+00.
+const CursorSchema = z.object({
+  at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/)
+    .refine((at) => !Number.isNaN(Date.parse(at.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')))),
+  id: z.uuid(),
+});
 
 const toBase64Url = (text: string) =>
   btoa(String.fromCharCode(...new TextEncoder().encode(text)))

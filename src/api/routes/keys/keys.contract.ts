@@ -89,6 +89,7 @@ export function keysContract(send: Send) {
       ['a missing name', {}, ['name']],
       ['an empty name', { name: ' ' }, ['name']],
       ['a 101-character name', { name: 'k'.repeat(101) }, ['name']],
+      ['a NUL character in the name', { name: 'k\u0000' }, ['name']],
       ['a malformed userId', { name: 'k', userId: 'me' }, ['userId']],
       ['an expiresAt in the past', { name: 'k', expiresAt: new Date(Date.now() - 1000).toISOString() }, ['expiresAt']],
       ['an expiresAt that is not a date-time', { name: 'k', expiresAt: 'tomorrow' }, ['expiresAt']],

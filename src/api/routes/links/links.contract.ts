@@ -75,6 +75,8 @@ export function linksContract(send: Send) {
       ['an expiredUrl without expiresAt', { url: 'https://e.com', expiredUrl: 'https://e.com/x' }, 'expiredUrl'],
       ['an exhaustedUrl without maxClicks', { url: 'https://e.com', exhaustedUrl: 'https://e.com/x' }, 'exhaustedUrl'],
       ['maxClicks of 0', { url: 'https://e.com', maxClicks: 0 }, 'maxClicks'],
+      ['a NUL character in the title', { url: 'https://e.com', title: 'a\u0000b' }, 'title'],
+      ['a NUL character in a tag', { url: 'https://e.com', tags: ['ok', '\u0000'] }, 'tags.1'],
     ])('refuses %s with 422', async (_, body, field) => {
       const res = await create(body);
       expect(res.status).toBe(422);
@@ -256,14 +258,21 @@ export function linksContract(send: Send) {
       expect((await list(`q=${encodeURIComponent('%')}&tag=${tag}`)).body.items).toHaveLength(0);
     });
 
-    it.each(['limit=0', 'limit=101', 'cursor=garbage', 'createdAfter=yesterday'])(
-      'refuses %s with 422',
-      async (query) => {
-        const res = await send(`/api/v1/links?${query}`, { headers: bearer(viewer) });
-        expect(res.status).toBe(422);
-        expect(Object.keys((await res.json()).errors)).toEqual([query.split('=')[0]]);
-      },
-    );
+    const cursor = (at: string) => btoa(JSON.stringify([at, crypto.randomUUID()])).replace(/=+$/, '');
+    it.each([
+      'limit=0',
+      'limit=101',
+      'cursor=garbage',
+      `cursor=${cursor('not a time')}`,
+      `cursor=${cursor('2026-13-45 99:99:99+00')}`,
+      'createdAfter=yesterday',
+      'q=%00',
+      'tag=a%00',
+    ])('refuses %s with 422', async (query) => {
+      const res = await send(`/api/v1/links?${query}`, { headers: bearer(viewer) });
+      expect(res.status).toBe(422);
+      expect(Object.keys((await res.json()).errors)).toEqual([query.split('=')[0]]);
+    });
   });
 
   describe('GET, PATCH and DELETE /api/v1/links/{id}', () => {
@@ -276,6 +285,15 @@ export function linksContract(send: Send) {
       expect(etag).toMatch(/^"/);
       const again = await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer, { 'If-None-Match': etag }) });
       expect(again.status).toBe(304);
+    });
+
+    it('answers a value only the database refuses with 422, not 500', async () => {
+      // 31 February passes the cursor's shape checks; Postgres rejects it (class 22).
+      const cursor = btoa(JSON.stringify(['2026-02-31 00:00:00+00', crypto.randomUUID()])).replace(/=+$/, '');
+      const res = await send(`/api/v1/links?cursor=${cursor}`, { headers: bearer(viewer) });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect((await res.json()).errors.request[0]).toMatch(/date/);
     });
 
     it('answers 404 for an unknown id and 422 for a malformed one', async () => {

@@ -4,15 +4,23 @@ import type { AppEnv } from '../../env';
 import { defineRoute } from '../../http/define-route';
 import { afterCursor, PageQuerySchema, paginate } from '../../http/pagination';
 import { problem } from '../../http/problem';
+import { noNul } from '../../http/schemas';
 import { LinkIdParamsSchema, LinkSchema } from './schemas';
 import { COLUMNS, etagOf, toLink, type LinkRow } from './sql';
 
 const ListQuerySchema = PageQuerySchema.extend({
-  tag: z.string().min(1).max(50).optional().openapi({ description: 'Only links with this tag.', example: 'launch' }),
+  tag: z
+    .string()
+    .min(1)
+    .max(50)
+    .refine(...noNul)
+    .optional()
+    .openapi({ description: 'Only links with this tag.', example: 'launch' }),
   q: z
     .string()
     .min(1)
     .max(200)
+    .refine(...noNul)
     .optional()
     .openapi({ description: 'Slug, URL or title contains (case-insensitive).', example: 'launch' }),
   createdAfter: z.iso.datetime({ offset: true }).optional().openapi({ example: '2026-01-01T00:00:00Z' }),

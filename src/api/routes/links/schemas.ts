@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { noNul } from '../../http/schemas';
 
 // What a link accepts and returns. Rules that need configuration (the
 // service's own domain) are checked in the handler.
@@ -61,7 +62,14 @@ export const DestinationSchema = z
   .openapi({ type: 'string', format: 'uri', example: 'https://example.com/launch?utm_source=hop' });
 
 const TagsSchema = z
-  .array(z.string().trim().min(1).max(50))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .refine(...noNul),
+  )
   .max(10, 'At most 10 tags')
   .openapi({ example: ['launch', 'q4'] });
 
@@ -77,7 +85,12 @@ const FutureDateSchema = z.iso
 const fields = {
   url: DestinationSchema,
   slug: SlugSchema,
-  title: z.string().trim().max(200).openapi({ example: 'Launch announcement' }),
+  title: z
+    .string()
+    .trim()
+    .max(200)
+    .refine(...noNul)
+    .openapi({ example: 'Launch announcement' }),
   tags: TagsSchema,
   expiresAt: FutureDateSchema,
   expiredUrl: DestinationSchema,

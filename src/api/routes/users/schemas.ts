@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../../auth';
+import { noNul } from '../../http/schemas';
 
 // Shared by the account routes (users, keys, me).
 
@@ -11,6 +12,7 @@ export const chars = (min: number, max: number) =>
       const length = [...value].length;
       return length >= min && length <= max;
     }, `Must be ${min}–${max} characters`)
+    .refine(...noNul)
     .openapi({ minLength: min, maxLength: max });
 
 /** Timestamps leave the API as ISO 8601 UTC strings, whatever the driver parsed them into. */

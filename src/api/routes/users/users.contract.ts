@@ -98,6 +98,7 @@ export function usersContract(send: Send) {
       ['a name of one emoji (2 UTF-16 units, 1 character)', { email: 'a@example.com', name: '🦄' }, ['name']],
       ['a name of blanks', { email: 'a@example.com', name: '     ' }, ['name']],
       ['a 101-character name', { email: 'a@example.com', name: 'x'.repeat(101) }, ['name']],
+      ['a NUL character in the name', { email: 'a@example.com', name: 'Ad\u0000a' }, ['name']],
       ['an unknown role', { email: 'a@example.com', name: 'Ada', role: 'owner' }, ['role']],
     ])('answers 422 to %s', async (_, body, fields) => {
       await expectInvalid(await post(body), fields);
