@@ -24,6 +24,9 @@ try {
 const url = new URL(config.DATABASE_URL);
 const isLocal = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 const localPort = Number(url.port || process.env.LOCALDB_PORT || DEFAULT_LOCAL_PORT);
+// The app finds the local server by the URL's port: make it explicit (LOCALDB_PORT may differ from the default).
+if (isLocal) url.port = String(localPort);
+const databaseUrl = url.href;
 
 async function isServing(port: number): Promise<boolean> {
   try {
@@ -49,7 +52,7 @@ if (isLocal) {
     console.log(`dev: embedded PGlite in .data/pglite, served on ${localDb.url}`);
   }
   try {
-    const { applied } = await migrateUrl(config.DATABASE_URL);
+    const { applied } = await migrateUrl(databaseUrl);
     if (applied.length) console.log(`dev: applied migrations ${applied.join(', ')}`);
   } catch (error) {
     console.error(`dev: migration failed: ${describeError(error)}`);
@@ -59,7 +62,8 @@ if (isLocal) {
 }
 
 const port = process.env.PORT ?? (target === 'next' ? '3000' : '8787');
-const forwarded = CONFIG_KEYS.filter((key) => process.env[key]).map((key) => `${key}:${process.env[key]}`);
+const vars: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+const forwarded = CONFIG_KEYS.filter((key) => vars[key]).map((key) => `${key}:${vars[key]}`);
 const [command, args] =
   target === 'next'
     ? ['next', ['dev', '-p', port]]
@@ -67,7 +71,7 @@ const [command, args] =
 
 const child = spawn(`node_modules/.bin/${command}`, args as string[], {
   stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: config.DATABASE_URL, WRANGLER_SEND_METRICS: 'false' },
+  env: { ...vars, WRANGLER_SEND_METRICS: 'false' },
 });
 
 let stopping = false;
