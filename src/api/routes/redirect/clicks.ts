@@ -58,10 +58,6 @@ export class ClickRecorder {
 
   constructor(private readonly onDrop: (count: number, reason: string) => void) {}
 
-  get pending() {
-    return this.buffer.length;
-  }
-
   /**
    * Buffers a click. Returns the drain to hand to waitUntil when this click
    * starts one, or null when a running drain will write it: one waitUntil
