@@ -19,6 +19,8 @@ export function log(threshold: Config['LOG_LEVEL'], level: Level, fields: Record
  */
 export function accessLog(): MiddlewareHandler<AppEnv> {
   return async function accessLog(c, next) {
+    // Quiet levels skip the work too: this runs on every redirect.
+    if (RANK.info < RANK[c.var.config.LOG_LEVEL]) return next();
     const start = performance.now();
     await next();
     log(c.var.config.LOG_LEVEL, 'info', {
