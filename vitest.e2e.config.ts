@@ -1,6 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { resolve } from './vitest.shared';
 
 export default defineProject({
+  resolve,
   test: {
     name: 'e2e',
     include: ['test/e2e/**/*.test.ts'],

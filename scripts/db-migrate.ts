@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { NeonDbError } from '@neondatabase/serverless';
 import { createDb } from '../src/api/db/client';
 import { migrate, migrationFromFile, type Migration } from '../src/api/db/migrate';
+import { DEFAULT_DATABASE_URL } from '../src/api/lib/hosts';
 
 const DIR = join(import.meta.dirname, '..', 'src', 'api', 'db', 'migrations');
-export const LOCAL_DATABASE_URL = 'postgresql://hop:hop@localhost/hop';
 
 export function loadMigrations(dir = DIR): Migration[] {
   return readdirSync(dir)
@@ -27,7 +27,7 @@ export function describeError(error: unknown): string {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const url = process.env.DATABASE_URL || LOCAL_DATABASE_URL;
+  const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   migrateUrl(url).then(
     ({ applied, skipped }) => {
       console.log(`migrations: ${applied.length} applied [${applied.join(', ')}], ${skipped.length} already there`);

@@ -4,8 +4,8 @@
 // one already listens on LOCALDB_PORT (e.g. `npm run db` or the other dev command).
 import { spawn } from 'node:child_process';
 import nextEnv from '@next/env';
-import { CONFIG_KEYS, parseConfig } from '../src/api/config';
-import { DEFAULT_LOCAL_PORT } from '../src/api/db/client';
+import { CONFIG_KEYS, parseConfig } from '../src/api/lib/config';
+import { DEFAULT_LOCAL_DB_PORT, isLoopbackHostname } from '../src/api/lib/hosts';
 import { startLocalDb, type LocalDb } from '../src/localdb';
 import { describeError, migrateUrl } from './db-migrate';
 
@@ -22,8 +22,8 @@ try {
 }
 
 const url = new URL(config.DATABASE_URL);
-const isLocal = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-const localPort = Number(url.port || process.env.LOCALDB_PORT || DEFAULT_LOCAL_PORT);
+const isLocal = isLoopbackHostname(url.hostname);
+const localPort = Number(url.port || process.env.LOCALDB_PORT || DEFAULT_LOCAL_DB_PORT);
 // The app finds the local server by the URL's port: make it explicit (LOCALDB_PORT may differ from the default).
 if (isLocal) url.port = String(localPort);
 const databaseUrl = url.href;

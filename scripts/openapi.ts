@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../src/api/app';
-import { openApiDocument } from '../src/api/docs/openapi';
+import { openApiDocument } from '../src/api/routes/docs';
 
 export const OPENAPI_PATH = join(import.meta.dirname, '..', 'openapi', 'openapi.json');
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFixtureApp, SECRET_ERROR } from '../../test/fixtures/fixture-app';
+import { createFixtureApp, SECRET_ERROR } from '@/test/fixtures/fixture-app';
 
 const app = createFixtureApp();
 afterEach(() => vi.restoreAllMocks());

@@ -1,34 +1,39 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { NeonDbError } from '@neondatabase/serverless';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
-import { getConfig } from './config';
 import { DatabaseUnavailableError } from './db';
-import { docs } from './docs';
-import { openApiJson, registerSecurity } from './docs/openapi';
-import type { AppEnv } from './env';
-import { notFoundOrGone } from './http/not-found';
-import { problem, RETRY_AFTER_SECONDS } from './http/problem';
+import { errorPage } from './http/error-page';
+import { PROBLEM_TYPES, problem, RETRY_AFTER_SECONDS, type ProblemType } from './http/problem';
 import { invalid, validationHook } from './http/validation';
+import { getConfig } from './lib/config';
+import type { AppEnv } from './lib/env';
+import { log } from './lib/log';
+import { accessLog } from './middleware/access-log';
+import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
-import { accessLog, log } from './middleware/logger';
+import { utf8Json } from './middleware/json-body';
+import { docs, registerSecurity } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
-import { links } from './routes/links';
+import { LinkCache, links } from './routes/links';
 import { me } from './routes/me';
 import { qr } from './routes/qr';
-import { redirect } from './routes/redirect';
+import { ClickRecorder, redirect } from './routes/redirect';
 import { users } from './routes/users';
 
 export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
 
 const EMPTY_ENV = {};
+
+// The methods some route of ours implements; anything else is 501 everywhere.
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 // The API serves JSON and one HTML page whose scripts are same-origin files.
 const CSP = {
@@ -43,12 +48,16 @@ const CSP = {
   objectSrc: ["'none'"],
 };
 
+// Hono and zod-openapi signal some client errors as HTTPExceptions.
+const HTTP_EXCEPTIONS: Partial<Record<number, [ProblemType, string]>> = {
+  400: ['malformed-body', 'The request body is not valid JSON.'],
+  415: ['unsupported-media-type', PROBLEM_TYPES['unsupported-media-type'].description],
+};
+
 function onError(err: Error, c: Context<AppEnv>): Response {
-  if (err instanceof HTTPException && err.status < 500) {
-    const detail = err.status === 400 ? 'The request body is not valid JSON.' : err.message;
-    return problem(c, { status: err.status as 400, detail });
-  }
   const level = c.var.config?.LOG_LEVEL ?? 'error';
+  const known = err instanceof HTTPException ? HTTP_EXCEPTIONS[err.status] : undefined;
+  if (known) return problem(c, known[0], { detail: known[1] });
   // Class 22 (data exception): a value Postgres refused that validation let
   // through. Still the client's input, so a 422, never a 500.
   if (err instanceof NeonDbError && err.code?.startsWith('22')) {
@@ -57,8 +66,7 @@ function onError(err: Error, c: Context<AppEnv>): Response {
   }
   if (err instanceof DatabaseUnavailableError) {
     log(level, 'warn', { msg: err.message, requestId: c.get('requestId'), path: c.req.path, cause: String(err.cause) });
-    return problem(c, {
-      status: 503,
+    return problem(c, 'unavailable', {
       detail: 'The database is unavailable. Retry shortly.',
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     });
@@ -72,7 +80,28 @@ function onError(err: Error, c: Context<AppEnv>): Response {
     message: err.message,
     stack: err.stack,
   });
-  return problem(c, { status: 500, detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
+  return problem(c, 'internal', { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
+}
+
+/**
+ * What one isolate keeps between requests. Each app has its own, so two
+ * apps in one process behave like two isolates (tests rely on it).
+ */
+function isolateState(): MiddlewareHandler<AppEnv> {
+  const linkCache = new LinkCache();
+  const principals = new Principals();
+  let clickRecorder: ClickRecorder | undefined;
+  return async function isolateState(c, next) {
+    const config = getConfig(c.env ?? EMPTY_ENV);
+    c.set('config', config);
+    c.set('linkCache', linkCache);
+    c.set('principals', principals);
+    clickRecorder ??= new ClickRecorder({
+      onDrop: (count, reason) => log(config.LOG_LEVEL, 'error', { msg: 'clicks dropped', count, reason }),
+    });
+    c.set('clickRecorder', clickRecorder);
+    await next();
+  };
 }
 
 /**
@@ -84,20 +113,22 @@ export function createApp(routes: RouteModule[] = []): App {
   registerSecurity(app);
 
   app.use(requestId());
-  app.use(async (c, next) => {
-    c.set('config', getConfig(c.env ?? EMPTY_ENV));
-    await next();
-  });
+  app.use(isolateState());
   app.use(accessLog());
+  app.use(async (c, next) => {
+    if (METHODS.has(c.req.method)) return next();
+    return problem(c, 'not-implemented', { detail: `No resource of this API implements ${c.req.method}.` });
+  });
   // The API's documents get the full set. Redirects stay lean (a bodiless
   // 302 needs Location, not sixteen headers, on the hottest path); the pages
-  // outside /api set their own few security headers (http/not-found.ts).
+  // outside /api set their own few security headers (http/error-page.ts).
   app.use(
     '/api/*',
     timing({ crossOrigin: false, autoEnd: true, totalDescription: 'Total' }),
     secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }),
     corsAllowList(),
     bodyLimitFromConfig(),
+    utf8Json(),
   );
   app.use(
     methodNotAllowed({
@@ -106,8 +137,7 @@ export function createApp(routes: RouteModule[] = []): App {
       onMethodNotAllowed: (c, methods) => {
         const allow = [...methods, 'OPTIONS'].join(', ');
         if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
-        return problem(c, {
-          status: 405,
+        return problem(c, 'method-not-allowed', {
           detail: `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`,
           headers: { Allow: allow },
         });
@@ -115,16 +145,15 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs, users, keys, me, links, ...routes]) app.route('/', module);
-  app.route('/', openApiJson(app));
+  for (const module of [health, qr, docs(app), users, keys, me, links, ...routes]) app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);
 
   // Outside /api a person may be reading: they get a page unless they ask for JSON.
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? problem(c, { status: 404, detail: `No resource at ${c.req.path}.` })
-      : notFoundOrGone(c, 404, `Nothing lives at ${c.req.path}.`),
+      ? problem(c, 'not-found', { detail: `No resource at ${c.req.path}.` })
+      : errorPage(c, 404, `Nothing lives at ${c.req.path}.`),
   );
   app.onError(onError);
   return app;

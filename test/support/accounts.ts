@@ -1,4 +1,4 @@
-import type { Role } from '../../src/api/auth';
+import type { Role } from '../../src/api/middleware/auth';
 import type { Send } from '../contract/suite';
 import { FIXTURE_ENV } from '../fixtures/fixture-app';
 

@@ -1,14 +1,12 @@
 import { neon, neonConfig, NeonDbError, type NeonQueryFunction } from '@neondatabase/serverless';
+import { DEFAULT_LOCAL_DB_PORT, isLoopbackHostname } from '../lib/hosts';
 
 // Loopback hosts mean "the local Neon server" (src/localdb): the port in
 // DATABASE_URL is its HTTP port. Every other host is Neon itself, unchanged.
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-export const DEFAULT_LOCAL_PORT = 4444;
-
 const neonEndpoint = neonConfig.fetchEndpoint;
 neonConfig.fetchEndpoint = (host, port, options) =>
-  LOCAL_HOSTS.has(host)
-    ? `http://127.0.0.1:${port || DEFAULT_LOCAL_PORT}/sql`
+  isLoopbackHostname(host)
+    ? `http://127.0.0.1:${port || DEFAULT_LOCAL_DB_PORT}/sql`
     : typeof neonEndpoint === 'function'
       ? neonEndpoint(host, port, options)
       : neonEndpoint;

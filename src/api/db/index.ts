@@ -1,8 +1,14 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../lib/env';
 import { createDb, type Db } from './client';
 
 export { DatabaseUnavailableError, type Db, type Row, type Statement } from './client';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    db?: Db;
+  }
+}
 
 /** The request's database client, made on first use (routes without SQL pay nothing). */
 export function db(c: Context<AppEnv>): Db {

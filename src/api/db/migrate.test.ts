@@ -1,7 +1,7 @@
 import { NeonDbError } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError, loadMigrations, migrateUrl } from '../../../scripts/db-migrate';
-import { run } from '../../../test/support/process';
+import { describeError, loadMigrations, migrateUrl } from '@/scripts/db-migrate';
+import { run } from '@/test/support/process';
 import { startLocalDb, type LocalDb } from '../../localdb';
 import { createDb } from './client';
 import { migrate, migrationFromFile } from './migrate';

@@ -39,7 +39,7 @@ export const PageQuerySchema = z.object({
     .min(1)
     .max(100)
     .default(20)
-    .openapi({ description: 'Items per page, 1–100.', example: 20 }),
+    .openapi({ description: 'Items per page, 1–100 (default 20).' }),
   cursor: z
     .string()
     .max(256)
@@ -53,18 +53,50 @@ export const PageQuerySchema = z.object({
       }
     })
     .optional()
-    .openapi({ type: 'string', description: 'The `cursor` of the `Link: rel="next"` URL of the previous page.' }),
+    .openapi({ type: 'string', description: 'The `nextCursor` of the previous page (also in its `Link` header).' }),
+});
+
+export const NextCursorSchema = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' });
+
+export const LinkHeader = z.object({
+  Link: z
+    .string()
+    .optional()
+    .openapi({ description: 'The next page, when there is one: `</api/v1/…&cursor=…>; rel="next"`.' }),
 });
 
 /**
- * Takes the `limit + 1` rows a query fetched, returns the page and, when
- * there is more, sets `Link: <…>; rel="next"` and returns the next cursor.
+ * The tail of a keyset query, `where … order by … limit $n`, over `table`'s
+ * created_at and id, after `cursor`. Select `cursorColumn(table)` beside the
+ * row so `paginate` can build the next cursor.
  */
-export function paginate<T extends { cursorAt: string; id: string }>(
+export function keysetPage(page: { cursor?: Cursor; limit: number }, where: string[], params: unknown[], table = '') {
+  const conditions = [...where];
+  if (page.cursor) {
+    params.push(page.cursor.at, page.cursor.id);
+    const n = params.length;
+    conditions.push(`(${table}created_at, ${table}id) < ($${n - 1}::timestamptz, $${n}::uuid)`);
+  }
+  params.push(page.limit + 1);
+  return `${conditions.length ? `where ${conditions.join(' and ')}` : ''}
+    order by ${table}created_at desc, ${table}id desc limit $${params.length}`;
+}
+
+export const cursorColumn = (table = '') => `${table}created_at::text as "cursorAt"`;
+
+/**
+ * Takes the `limit + 1` rows a keyset query fetched, returns the page and,
+ * when there is more, sets `Link: <…>; rel="next"` and the next cursor.
+ */
+export function paginate<T extends { cursorAt: string; id: string }, I>(
   c: Context,
   rows: T[],
   limit: number,
-): { items: Omit<T, 'cursorAt'>[]; nextCursor: string | null } {
+  toItem: (row: T) => I,
+): { items: I[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null;
@@ -73,13 +105,5 @@ export function paginate<T extends { cursorAt: string; id: string }>(
     url.searchParams.set('cursor', nextCursor);
     c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
   }
-  return { items: page.map(({ cursorAt: _, ...item }) => item), nextCursor };
-}
-
-/** The SQL condition for rows after the cursor, with its parameters appended to `params`. */
-export function afterCursor(cursor: Cursor | undefined, params: unknown[], table = ''): string | null {
-  if (!cursor) return null;
-  params.push(cursor.at, cursor.id);
-  const n = params.length;
-  return `(${table}created_at, ${table}id) < ($${n - 1}::timestamptz, $${n}::uuid)`;
+  return { items: page.map(toItem), nextCursor };
 }

@@ -1,10 +1,42 @@
 import { z } from '@hono/zod-openapi';
 
-/** An absolute http(s) URL, at most 2048 characters. */
-export const HttpUrlSchema = z
-  .string()
-  .max(2048, 'Must be at most 2048 characters')
-  .pipe(z.url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL' }));
-
 /** Postgres text cannot hold U+0000: refuse it at the door rather than fail in SQL. */
 export const noNul = [(value: string) => !value.includes('\u0000'), 'Must not contain the NUL character'] as const;
+
+/** A string of `min`–`max` characters counted as Postgres' char_length does (code points). */
+export const chars = (min: number, max: number) =>
+  z
+    .string()
+    .refine((value) => {
+      const length = [...value].length;
+      return length >= min && length <= max;
+    }, `Must be ${min}–${max} characters`)
+    .refine(...noNul)
+    .openapi({ minLength: min, maxLength: max });
+
+/** An ISO 8601 date-time with an offset, e.g. 2027-01-01T00:00:00Z. */
+export const DateTimeSchema = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time with an offset' });
+
+/** A date-time in the future (expiries). */
+export const FutureDateTimeSchema = DateTimeSchema.refine(
+  (value) => Date.parse(value) > Date.now(),
+  'Must be in the future',
+);
+
+export const IdParamSchema = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55' }),
+});
+
+export const LocationHeader = z.object({
+  Location: z.string().openapi({ description: 'Where the created resource lives.' }),
+});
+
+/**
+ * A query parameter that may repeat (`?tag=a&tag=b`): Hono hands over a
+ * string for one value and an array for several; handlers always get an array.
+ */
+export const repeatable = <T extends z.ZodString>(item: T, max: number) =>
+  z
+    .union([item, z.array(item).max(max, `At most ${max} values`)])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .openapi({ type: 'array', items: { type: 'string' }, maxItems: max });

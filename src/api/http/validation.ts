@@ -24,14 +24,14 @@ const WHERE: Record<string, string> = {
 /** A 422 validation problem naming each invalid field. */
 export function invalid(c: Context, errors: Record<string, string[]>, where = 'body'): Response {
   const count = Object.keys(errors).length;
-  return problem(c, {
-    status: 422,
-    type: 'urn:hop:problem:validation',
-    title: 'Validation failed',
+  return problem(c, 'validation', {
     detail: `The ${where} has ${count} invalid field${count === 1 ? '' : 's'}.`,
     errors,
   });
 }
+
+/** True when there is nothing to report. */
+export const noErrors = (errors: Record<string, string[]>) => Object.keys(errors).length === 0;
 
 /** The OpenAPIHono default hook: every failed validation becomes a 422 problem. */
 export function validationHook(

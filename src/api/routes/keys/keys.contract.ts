@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Send } from '../../../../test/contract/suite';
-import { ADMIN_KEY, bearer, jsonBody, keyFor } from '../../../../test/support/accounts';
-import { expectInvalid, expectProblem, expectUnauthorized } from '../../../../test/support/problem';
+import type { Send } from '@/test/contract/suite';
+import { ADMIN_KEY, bearer, jsonBody, keyFor } from '@/test/support/accounts';
+import { expectInvalid, expectProblem, expectUnauthorized } from '@/test/support/problem';
 
 // The API keys API through HTTP; run in Node, the edge-runtime VM and workerd.
 // That only the hash is stored is checked against the database in keys.test.ts.

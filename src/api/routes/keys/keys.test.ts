@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_KEY, bearer, jsonBody, keyFor } from '../../../../test/support/accounts';
-import { useAccountsDb } from '../../../../test/support/accounts-db';
-import { hashKey } from '../../auth';
+import { ADMIN_KEY, bearer, jsonBody, keyFor } from '@/test/support/accounts';
+import { useAccountsDb } from '@/test/support/accounts-db';
+import { sha256Hex as hashKey } from '../../lib/hash';
 
 // What the database holds for keys, read directly: only hashes, never secrets.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Send } from '../../../../test/contract/suite';
-import { ADMIN_KEY, bearer, keyFor } from '../../../../test/support/accounts';
-import { expectUnauthorized } from '../../../../test/support/problem';
+import type { Send } from '@/test/contract/suite';
+import { ADMIN_KEY, bearer, keyFor } from '@/test/support/accounts';
+import { expectUnauthorized } from '@/test/support/problem';
 
 // GET /api/v1/me through HTTP; run in Node, the edge-runtime VM and workerd.
 

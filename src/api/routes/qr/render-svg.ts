@@ -1,6 +1,6 @@
 import { encode } from 'uqr';
 
-export type Ecc = 'L' | 'M' | 'Q' | 'H';
+import type { Ecc } from './qr.schemas';
 
 /**
  * The QR matrix as one SVG path (a run of dark modules per row segment):

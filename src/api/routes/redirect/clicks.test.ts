@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateUrl } from '../../../../scripts/db-migrate';
-import { ADMIN_KEY, jsonBody, unique } from '../../../../test/support/accounts';
-import { FIXTURE_ENV } from '../../../../test/fixtures/fixture-app';
+import { migrateUrl } from '@/scripts/db-migrate';
+import { ADMIN_KEY, jsonBody, unique } from '@/test/support/accounts';
+import { FIXTURE_ENV } from '@/test/fixtures/fixture-app';
 import { startLocalDb, type LocalDb } from '../../../localdb';
 import { createApp } from '../../app';
 import { createDb } from '../../db/client';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Send } from '../../../../test/contract/suite';
-import { bearer, jsonBody, keyFor, unique } from '../../../../test/support/accounts';
+import type { Send } from '@/test/contract/suite';
+import { bearer, jsonBody, keyFor, unique } from '@/test/support/accounts';
 
 // The redirect hot path through HTTP; run in Node, the edge-runtime VM and workerd.
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Send } from '../../../../test/contract/suite';
-import { ADMIN_KEY, bearer, jsonBody, keyFor, unique } from '../../../../test/support/accounts';
-import { expectInvalid, expectProblem, expectUnauthorized } from '../../../../test/support/problem';
+import type { Send } from '@/test/contract/suite';
+import { ADMIN_KEY, bearer, jsonBody, keyFor, unique } from '@/test/support/accounts';
+import { expectInvalid, expectProblem, expectUnauthorized } from '@/test/support/problem';
 
 // The users API through HTTP; run in Node, the edge-runtime VM and workerd.
 // Every runtime shares one database across suites: emails are unique per test.

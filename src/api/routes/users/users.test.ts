@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_KEY, bearer, jsonBody, unique } from '../../../../test/support/accounts';
-import { useAccountsDb } from '../../../../test/support/accounts-db';
-import { expectProblem } from '../../../../test/support/problem';
+import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
+import { useAccountsDb } from '@/test/support/accounts-db';
+import { expectProblem } from '@/test/support/problem';
 
 // The last-admin rules, in a database of our own where the bootstrap admin
 // starts as the only admin (the shared contract database has many). Set

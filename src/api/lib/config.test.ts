@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, getConfig, parseConfig } from './config';
+
+describe('config', () => {
+  it('has working defaults', () => {
+    expect(parseConfig({})).toEqual({
+      CORS_ORIGINS: [],
+      BODY_LIMIT_BYTES: 1024 * 1024,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgresql://hop:hop@localhost/hop',
+      DB_QUERY_TIMEOUT_MS: 5000,
+      LINK_CACHE_TTL_MS: 30_000,
+      ALLOW_PRIVATE_DESTINATIONS: false,
+    });
+  });
+
+  it('parses the comma-separated allow-list and numbers', () => {
+    const config = parseConfig({
+      CORS_ORIGINS: ' https://a.example, http://localhost:3000 ,',
+      BODY_LIMIT_BYTES: '2048',
+    });
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(config.BODY_LIMIT_BYTES).toBe(2048);
+  });
+
+  it.each([
+    ['BODY_LIMIT_BYTES', 'lots'],
+    ['BODY_LIMIT_BYTES', '-5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['CORS_ORIGINS', 'ftp://files.example'],
+    ['DB_QUERY_TIMEOUT_MS', '5'],
+    ['LINK_CACHE_TTL_MS', '61000'],
+    ['PUBLIC_BASE_URL', 'hop.example'],
+    ['ALLOW_PRIVATE_DESTINATIONS', 'yes'],
+  ])('fails fast on a bad %s, naming it', (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));
+  });
+
+  it('never echoes a bad INITIAL_API_KEY', () => {
+    expect(() => parseConfig({ INITIAL_API_KEY: 'hop_short-secret' })).toThrow(/INITIAL_API_KEY: /);
+    expect(() => parseConfig({ INITIAL_API_KEY: 'hop_short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('accepts an INITIAL_API_KEY exactly when the Authorization parser would', () => {
+    const key = (n: number) => `hop_${'k'.repeat(n)}`;
+    expect(parseConfig({ INITIAL_API_KEY: key(128) }).INITIAL_API_KEY).toBe(key(128));
+    expect(() => parseConfig({ INITIAL_API_KEY: key(129) })).toThrow(/INITIAL_API_KEY: .*128/);
+    expect(() => parseConfig({ INITIAL_API_KEY: key(31) })).toThrow(/INITIAL_API_KEY: /);
+  });
+
+  it('drops a trailing slash from PUBLIC_BASE_URL', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: 'https://hop.example/' }).PUBLIC_BASE_URL).toBe('https://hop.example');
+  });
+
+  it('never echoes a bad DATABASE_URL, which may hold a password', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://u:pw-secret@h/db' })).toThrow(/DATABASE_URL: /);
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://u:pw-secret@h/db' })).not.toThrow(/pw-secret/);
+  });
+
+  it('parses each environment object once', () => {
+    const env = { LOG_LEVEL: 'warn' };
+    expect(getConfig(env)).toBe(getConfig(env));
+  });
+});

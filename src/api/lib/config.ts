@@ -1,0 +1,91 @@
+import { z } from '@hono/zod-openapi';
+import { KEY_PATTERN, KEY_RULE } from './api-key';
+import { DEFAULT_DATABASE_URL } from './hosts';
+import { LOG_LEVELS } from './log';
+
+const MiB = 1024 * 1024;
+
+/** The longest an isolate may trust a cached link, and a verified API key. */
+export const MAX_LINK_CACHE_TTL_MS = 60_000;
+export const MAX_KEY_TRUST_MS = 30_000;
+
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+// Every setting the app reads, from Workers bindings or process.env alike.
+const ConfigSchema = z.object({
+  CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(100 * MiB)
+    .default(MiB),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Neon in production; a loopback host means the local Neon server (src/localdb).
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'Must be a postgres:// or postgresql:// URL' })
+    .default(DEFAULT_DATABASE_URL),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Where short links live: shortUrl = PUBLIC_BASE_URL + '/' + slug. Unset:
+  // the origin each request arrived at.
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  // Bootstraps the first admin on an empty database (see README).
+  INITIAL_API_KEY: z.string().regex(KEY_PATTERN, `Must be ${KEY_RULE}`).optional(),
+  // How long an isolate trusts what it cached: short links, and verified keys (at most MAX_KEY_TRUST_MS).
+  LINK_CACHE_TTL_MS: z.coerce.number().int().min(0).max(MAX_LINK_CACHE_TTL_MS).default(30_000),
+  // Intranet deployments may shorten links to private addresses (10/8, 172.16/12, 192.168/16, fc00::/7).
+  ALLOW_PRIVATE_DESTINATIONS: flag.default(false),
+});
+
+/** The variables the app reads, for tools that forward them (dev:worker). */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape);
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigSource = Record<string, unknown>;
+
+const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; a bad value throws a message naming the variable. */
+export function parseConfig(source: ConfigSource): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = source[key];
+    // An empty variable means "unset", as in most dotenv tooling.
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = ConfigSchema.safeParse(picked);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'config');
+    // Never echo a connection string or a key: they are secrets.
+    const got = SECRET.has(name) ? '' : ` (got ${JSON.stringify(picked[name])})`;
+    return `${name}: ${issue.message}${got}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses once per environment object: bindings and process.env live for the isolate. */
+export function getConfig(source: ConfigSource = {}): Config {
+  let config = cache.get(source);
+  if (!config) {
+    config = parseConfig(source);
+    cache.set(source, config);
+  }
+  return config;
+}

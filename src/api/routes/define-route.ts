@@ -1,0 +1,94 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import {
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPES,
+  ProblemSchema,
+  problemTypeUri,
+  type ProblemStatus,
+  type ProblemType,
+} from '../http/problem';
+import { requireRole, type Role } from '../middleware/auth';
+
+export interface RouteOptions {
+  /** Problems this operation can return beyond those derived from its request and auth. */
+  errors?: ProblemType[];
+  /** The least role allowed: enforces the API key and documents `security`, 401, 403 and 503. */
+  auth?: Role;
+}
+
+// Typing the added problem responses without `content` lets handlers return
+// `problem(c, …)`, a plain Response, beside their typed success bodies.
+type DefinedRoute<R extends RouteConfig> = R & {
+  responses: { 500: { description: string } };
+  getRoutingPath(): string;
+};
+
+/** The problems a route can produce, derived from what it accepts. */
+function problemTypes(config: RouteConfig, extra: ProblemType[] = [], auth?: Role): ProblemType[] {
+  const types = new Set<ProblemType>([...extra, 'internal']);
+  // Authentication reads the database; so does every authenticated operation.
+  if (auth) for (const type of ['unauthorized', 'forbidden', 'unavailable'] as const) types.add(type);
+  const request = config.request;
+  if (request?.query || request?.params || request?.headers || request?.body) types.add('validation');
+  if (request?.body)
+    for (const type of ['malformed-body', 'body-too-large', 'unsupported-media-type'] as const) types.add(type);
+  return [...types];
+}
+
+const EXAMPLE_DETAIL: Partial<Record<ProblemType, string>> = {
+  validation: 'The body has 1 invalid field.',
+  unavailable: 'The database is unavailable. Retry shortly.',
+};
+
+/** One response per status, listing each problem type it may carry, with an example of each. */
+function problemResponses(types: ProblemType[], path: string) {
+  const byStatus = new Map<ProblemStatus, ProblemType[]>();
+  for (const type of types) {
+    const status = PROBLEM_TYPES[type].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), type]);
+  }
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[status] = {
+      description: list.map((type) => `\`${problemTypeUri(type)}\`: ${PROBLEM_TYPES[type].description}`).join('\n\n'),
+      content: {
+        [PROBLEM_CONTENT_TYPE]: {
+          schema: ProblemSchema,
+          examples: Object.fromEntries(
+            list.map((type) => {
+              const { title } = PROBLEM_TYPES[type];
+              const value = {
+                type: problemTypeUri(type),
+                title,
+                status,
+                detail: EXAMPLE_DETAIL[type] ?? PROBLEM_TYPES[type].description,
+                instance: path,
+                requestId: '6f1c9a52-3e8d-4d8e-9a83-0d9f0a1c2b3d',
+                ...(type === 'validation' && { errors: { url: ['Must be an absolute http(s) URL'] } }),
+              };
+              return [type, { summary: title, value }];
+            }),
+          ),
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+/**
+ * `createRoute` plus the problem+json responses the route can return, so the
+ * OpenAPI document lists every error (with its problem types) without
+ * repeating them per route. Routes are public (`security: []`) unless they
+ * declare `auth`.
+ */
+export function defineRoute<const R extends RouteConfig>(config: R & RouteOptions): DefinedRoute<R> {
+  const { errors, auth, ...route } = config;
+  const middleware = [...(auth ? [requireRole(auth)] : []), ...[route.middleware ?? []].flat()];
+  return createRoute({
+    security: auth ? [{ bearerAuth: [] }] : [],
+    ...route,
+    ...(middleware.length && { middleware }),
+    responses: { ...route.responses, ...problemResponses(problemTypes(route, errors, auth), route.path) },
+  }) as unknown as DefinedRoute<R>;
+}

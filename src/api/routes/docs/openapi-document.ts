@@ -1,0 +1,41 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { author, version } from '../../../../package.json';
+import type { AppEnv } from '../../lib/env';
+
+export type Documented = Pick<OpenAPIHono<AppEnv>, 'openAPIRegistry' | 'getOpenAPI31Document'>;
+
+/** Declares the shared security scheme; routes opt in with `auth`. */
+export function registerSecurity(app: Documented) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer hop_…`.',
+  });
+}
+
+/** The OpenAPI 3.1 document, identical on every runtime and in openapi/openapi.json. */
+export function openApiDocument(app: Documented) {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Hop API',
+      version,
+      description:
+        'Short links that redirect in milliseconds, with click analytics. ' +
+        'Every error is an RFC 9457 `application/problem+json` document whose `type` is one of the URIs listed ' +
+        'under the `Problem` schema; switch on `type`, not on `detail`.',
+      contact: { name: author },
+      license: { name: 'Proprietary' },
+    },
+    servers: [{ url: '/', description: 'This deployment' }],
+    tags: [
+      { name: 'System', description: 'Health, documentation and the API description.' },
+      { name: 'QR codes', description: 'QR code images for URLs.' },
+      { name: 'Users', description: 'People who use the API, each with a role (admin only).' },
+      { name: 'API keys', description: 'Keys act for their user; everyone manages their own, admins everyone’s.' },
+      { name: 'Account', description: 'The caller: user, key and location.' },
+      { name: 'Links', description: 'Short links: create, list, change, delete.' },
+      { name: 'Redirects', description: 'Where short links lead. Not under /api: short links live at the root.' },
+    ],
+  });
+}

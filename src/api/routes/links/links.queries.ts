@@ -1,0 +1,91 @@
+import { columnNames, fromRow, pick, recordsetTypes, selectList, type Columns, type RecordOf } from '../../db/model';
+
+// The link model: every column once. SELECT lists, the row mapper, the
+// insert recordset, PATCH's SET clause, and what the redirect path caches
+// and looks up all derive from it. A new field: the migration, this map and
+// the schema (links.schemas.ts).
+export const LINK_COLUMNS = {
+  id: { column: 'id', type: 'uuid', redirect: true },
+  slug: { column: 'slug', type: 'text', writable: true },
+  url: { column: 'url', type: 'text', writable: true, redirect: true },
+  title: { column: 'title', type: 'text', nullable: true, writable: true },
+  tags: { column: 'tags', type: 'text[]', writable: true },
+  expiresAt: { column: 'expires_at', type: 'timestamptz', nullable: true, writable: true, redirect: true },
+  expiredUrl: { column: 'expired_url', type: 'text', nullable: true, writable: true, redirect: true },
+  maxClicks: { column: 'max_clicks', type: 'int', nullable: true, writable: true, redirect: true },
+  exhaustedUrl: { column: 'exhausted_url', type: 'text', nullable: true, writable: true, redirect: true },
+  redirectStatus: { column: 'redirect_status', type: 'smallint', writable: true, redirect: true },
+  forwardQuery: { column: 'forward_query', type: 'boolean', writable: true, redirect: true },
+  clicks: { column: 'clicks', type: 'bigint' },
+  version: { column: 'version', type: 'int' },
+  createdAt: { column: 'created_at', type: 'timestamptz' },
+  updatedAt: { column: 'updated_at', type: 'timestamptz' },
+} as const satisfies Columns;
+
+type LinkColumns = typeof LINK_COLUMNS;
+type FieldsWith<Flag extends string> = {
+  [K in keyof LinkColumns]: LinkColumns[K] extends Record<Flag, true> ? K : never;
+}[keyof LinkColumns];
+
+export type WritableField = FieldsWith<'writable'>;
+const fieldsWith = <Flag extends 'writable' | 'redirect'>(flag: Flag) =>
+  (Object.keys(LINK_COLUMNS) as (keyof LinkColumns)[]).filter(
+    (field) => (LINK_COLUMNS[field] as Record<string, unknown>)[flag] === true,
+  ) as FieldsWith<Flag>[];
+
+export const WRITABLE_FIELDS = fieldsWith('writable');
+const WRITABLE = pick(LINK_COLUMNS, WRITABLE_FIELDS);
+export const REDIRECT_COLUMNS = pick(LINK_COLUMNS, fieldsWith('redirect'));
+
+/** A link row as the API sees it (before shortUrl and qrUrl are added). */
+export type LinkRecord = RecordOf<LinkColumns>;
+export const selectLink = (table = '') => selectList(LINK_COLUMNS, table);
+export const SELECT_LINK = selectLink();
+export const toLinkRecord = (row: Record<string, unknown>) => fromRow(LINK_COLUMNS, row);
+
+/** The strong validator of a link's settings (the live `clicks` counter is not part of it). */
+export const etagOf = (link: Pick<LinkRecord, 'id' | 'version'>) => `"${link.id.slice(0, 8)}.${link.version}"`;
+
+/** Versions named by an If-Match header; `null` for `*` (any current version). */
+export function parseIfMatch(header: string | undefined, id: string): number[] | null | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return null;
+  const versions: number[] = [];
+  for (const tag of header.split(',')) {
+    const match = /^\s*"([0-9a-f]{8})\.(\d+)"\s*$/.exec(tag);
+    if (match && match[1] === id.slice(0, 8)) versions.push(Number(match[2]));
+  }
+  return versions;
+}
+
+/** A recordset row for INSERT_LINKS: writable columns by column name, plus the input's position. */
+export const insertRecord = (ord: number, values: { [K in WritableField]?: unknown }) => ({
+  ord,
+  ...Object.fromEntries(WRITABLE_FIELDS.map((field) => [WRITABLE[field].column, values[field] ?? null])),
+});
+
+/**
+ * One INSERT for one or many links: all-or-nothing, one round trip. With an
+ * Idempotency-Key the insert runs only while the claim is ours, and records
+ * the rows as the claim's result in the same statement.
+ */
+export const insertLinks = (fence: { lock: string; owned: string; record: (s: number, r: string) => string }) =>
+  `with ${fence.lock},
+  inserted as (
+    insert into links (${columnNames(WRITABLE)}, created_by)
+    select ${columnNames(WRITABLE)}, $2 from jsonb_to_recordset($1::jsonb) as x(ord int, ${recordsetTypes(WRITABLE)})
+    where ${fence.owned}
+    order by ord
+    returning ${SELECT_LINK}
+  ), ${fence.record(201, '(select jsonb_agg(to_jsonb(inserted)) from inserted)')}
+  select * from inserted`;
+
+/** `col = $n` for each field of a patch, appending its values to `params`. */
+export const setClause = (patch: { [K in WritableField]?: unknown }, params: unknown[]) =>
+  (Object.keys(patch) as WritableField[]).map((field) => `${WRITABLE[field].column} = $${params.push(patch[field])}`);
+
+// Constraint names (migrations) → the field a violation is about.
+export const CHECK_FIELDS: Record<string, [field: WritableField, message: string]> = {
+  links_expired_url_needs_expires_at: ['expiredUrl', 'Needs expiresAt: clear expiredUrl too, or keep expiresAt'],
+  links_exhausted_url_needs_max_clicks: ['exhaustedUrl', 'Needs maxClicks: clear exhaustedUrl too, or keep maxClicks'],
+};

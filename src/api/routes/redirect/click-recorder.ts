@@ -1,0 +1,153 @@
+import { NeonDbError } from '@neondatabase/serverless';
+import { DatabaseUnavailableError } from '../../db';
+import { sleep } from '../../lib/time';
+import type { Click } from './redirect.queries';
+
+/** A sealed set of clicks with the id that makes writing it twice count once. */
+export interface ClickBatch {
+  id: string;
+  clicks: Click[];
+}
+
+export type ClickWriter = (batch: ClickBatch) => Promise<unknown>;
+
+export interface RecorderOptions {
+  /** Clicks arriving within this window share one write. */
+  windowMs: number;
+  /** The longest one drain runs; what is left waits for the next request's drain. */
+  budgetMs: number;
+  maxBatch: number;
+  /** Beyond this many waiting clicks the oldest are dropped (and logged). */
+  maxBuffered: number;
+  maxBackoffMs: number;
+  /** Consecutive failures of a batch with an error that is not the database being away. */
+  maxFailures: number;
+  onDrop: (count: number, reason: string) => void;
+}
+
+export const RECORDER_DEFAULTS: Omit<RecorderOptions, 'onDrop'> = {
+  windowMs: 20,
+  // Workers stop waitUntil work about 30 s after the response.
+  budgetMs: 20_000,
+  maxBatch: 500,
+  maxBuffered: 100_000,
+  maxBackoffMs: 5_000,
+  maxFailures: 5,
+};
+
+// The database is away, a link was deleted between the join and the insert
+// (the next attempt drops its clicks), or two writers collided: try again.
+const TRANSIENT_SQLSTATE = new Set(['23503', '40001', '40P01']);
+export const isTransient = (error: unknown) =>
+  error instanceof DatabaseUnavailableError ||
+  (error instanceof NeonDbError && TRANSIENT_SQLSTATE.has(error.code ?? ''));
+
+interface Drain {
+  /** Last sign of life: a drain silent for longer than `staleAfterMs` was cut off. */
+  beat: number;
+  staleAfterMs: number;
+}
+
+/**
+ * Buffers clicks per isolate and writes them in batches after the response,
+ * under the waitUntil of the request whose click started the drain.
+ *
+ * Platforms cut waitUntil work off (Workers: ~30 s after the response), and
+ * a write may time out on the client yet commit later. So: each batch has an
+ * id the database refuses to count twice, and stays queued until its write
+ * succeeds (a retry of a committed batch is a no-op); each drain stops after
+ * `budgetMs`; and a drain that has gone silent for longer than a write can
+ * take is presumed dead, so the next click starts a new one, which writes
+ * whatever the old one left, including the batch it was writing.
+ */
+export class ClickRecorder {
+  #open: Click[] = [];
+  #batches: ClickBatch[] = [];
+  #drain: Drain | null = null;
+  readonly #options: RecorderOptions;
+
+  constructor(options: Partial<RecorderOptions> & Pick<RecorderOptions, 'onDrop'>) {
+    this.#options = { ...RECORDER_DEFAULTS, ...options };
+  }
+
+  /** Clicks not yet written. */
+  get pending(): number {
+    return this.#open.length + this.#batches.reduce((n, batch) => n + batch.clicks.length, 0);
+  }
+
+  /**
+   * Buffers a click. Returns the drain to hand to waitUntil when this click
+   * starts one, or null when a running drain will write it: one waitUntil
+   * per batch, not per click (Next's after() is not free on the hot path).
+   * `writeTimeoutMs` bounds one write, so a silent drain can be told dead.
+   */
+  record(click: Click, write: ClickWriter, writeTimeoutMs: number): Promise<void> | null {
+    if (this.pending >= this.#options.maxBuffered) this.#dropOldest();
+    this.#open.push(click);
+    const now = Date.now();
+    if (this.#drain && now - this.#drain.beat <= this.#drain.staleAfterMs) return null;
+    const drain: Drain = { beat: now, staleAfterMs: writeTimeoutMs + this.#options.maxBackoffMs + 1_000 };
+    this.#drain = drain;
+    return this.#run(drain, write);
+  }
+
+  async #run(drain: Drain, write: ClickWriter): Promise<void> {
+    const { windowMs, budgetMs, maxBackoffMs, maxFailures, onDrop } = this.#options;
+    const deadline = Date.now() + budgetMs;
+    let attempt = 0;
+    let failures = 0;
+    try {
+      await sleep(windowMs);
+      while (Date.now() < deadline) {
+        this.#seal();
+        const batch = this.#batches[0];
+        if (!batch) break;
+        drain.beat = Date.now();
+        try {
+          await write(batch);
+          this.#remove(batch);
+          attempt = failures = 0;
+        } catch (error) {
+          if (!isTransient(error) && ++failures >= maxFailures) {
+            if (this.#remove(batch)) onDrop(batch.clicks.length, String(error));
+            failures = 0;
+            continue;
+          }
+          drain.beat = Date.now();
+          await sleep(Math.min(maxBackoffMs, 100 * 2 ** attempt++, Math.max(0, deadline - Date.now())));
+        }
+      }
+    } finally {
+      // Only the current drain stands down; a newer one has taken over otherwise.
+      if (this.#drain === drain) this.#drain = null;
+    }
+  }
+
+  /** Moves buffered clicks into batches of at most maxBatch. */
+  #seal() {
+    while (this.#open.length) {
+      this.#batches.push({ id: crypto.randomUUID(), clicks: this.#open.splice(0, this.#options.maxBatch) });
+    }
+  }
+
+  #remove(batch: ClickBatch): boolean {
+    const index = this.#batches.indexOf(batch);
+    if (index >= 0) this.#batches.splice(index, 1);
+    return index >= 0;
+  }
+
+  #dropOldest() {
+    const oldest = this.#batches[0];
+    if (oldest) {
+      oldest.clicks.shift();
+      if (!oldest.clicks.length) this.#batches.shift();
+    } else this.#open.shift();
+    this.#options.onDrop(1, 'buffer full');
+  }
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    clickRecorder: ClickRecorder;
+  }
+}

@@ -1,0 +1,71 @@
+import { recordsetTypes, selectList, type Columns, type RecordOf } from '../../db/model';
+import { REDIRECT_COLUMNS } from '../links/links.queries';
+
+// One click row: what a redirect records. No IP address, ever.
+export const CLICK_COLUMNS = {
+  link_id: { column: 'link_id', type: 'uuid' },
+  at: { column: 'at', type: 'timestamptz' },
+  country: { column: 'country', type: 'text', nullable: true },
+  region: { column: 'region', type: 'text', nullable: true },
+  city: { column: 'city', type: 'text', nullable: true },
+  referrer_host: { column: 'referrer_host', type: 'text', nullable: true },
+  browser: { column: 'browser', type: 'text', nullable: true },
+  os: { column: 'os', type: 'text', nullable: true },
+  device: { column: 'device', type: 'text', nullable: true },
+  is_bot: { column: 'is_bot', type: 'boolean' },
+} as const satisfies Columns;
+
+export type Click = RecordOf<typeof CLICK_COLUMNS>;
+
+const COLUMNS = Object.keys(CLICK_COLUMNS).join(', ');
+
+/** The redirect's lookup: only what it caches. */
+export const LOOKUP_LINK = `select ${selectList(REDIRECT_COLUMNS)} from links where slug = $1`;
+
+// One statement per batch ($1 the clicks, $2 the batch id): claim the batch
+// id, insert the clicks and add the human ones to links.clicks. A batch id
+// already claimed (a retry of a write that committed after its client gave
+// up) inserts and counts nothing; a concurrent retry waits on the id's index
+// entry, then does nothing. Link rows are locked in id order so two batches
+// cannot deadlock. Clicks of links deleted meanwhile are dropped with them.
+// Claims older than a day are pruned a few at a time.
+export const FLUSH_CLICKS = `with batch as (
+    insert into click_batches (id) values ($2) on conflict do nothing returning id
+  ), input as (
+    select x.* from jsonb_to_recordset($1::jsonb) as x(${recordsetTypes(CLICK_COLUMNS)})
+    where exists (select 1 from batch)
+  ), locked as (
+    select id from links where id in (select link_id from input) order by id for update
+  ), kept as (
+    select input.* from input join locked on locked.id = input.link_id
+  ), inserted as (
+    insert into clicks (${COLUMNS}) select ${COLUMNS} from kept returning 1
+  ), counted as (
+    update links set clicks = links.clicks + n.humans
+    from (select link_id, count(*) as humans from kept where not is_bot group by link_id) n
+    where links.id = n.link_id
+    returning 1
+  ), pruned as (
+    delete from click_batches where id in (
+      select id from click_batches where at < now() - interval '1 day' order by at limit 100)
+  )
+  select (select count(*) from inserted) as inserted`;
+
+// A capped link counts a human click and checks the cap in one atomic
+// statement before redirecting: the cap holds exactly across isolates that
+// know of it. $1 the link, $2.. the click's columns after link_id.
+const CLICK_VALUES = Object.keys(CLICK_COLUMNS)
+  .slice(1)
+  .map((_, i) => `$${i + 2}`)
+  .join(', ');
+export const CLAIM_CAPPED_CLICK = `with hit as (
+    update links set clicks = clicks + 1 where id = $1 and clicks < max_clicks returning id
+  )
+  insert into clicks (${COLUMNS}) select id, ${CLICK_VALUES} from hit
+  returning link_id`;
+
+/** Whether a capped link has used its clicks (for bots and HEAD, which never count). */
+export const IS_EXHAUSTED = `select clicks >= max_clicks as exhausted from links where id = $1`;
+
+/** The parameters of CLAIM_CAPPED_CLICK for a click. */
+export const clickParams = (click: Click) => Object.keys(CLICK_COLUMNS).map((key) => click[key as keyof Click]);
