@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 
-// The Next edge functions the e2e setup just built, against the smallest
-// edge size limit Vercel sets (1 MB gzipped on the Hobby plan).
-const LIMIT_KIB = 1024;
+// The Next edge functions the e2e setup just built, gzipped, against a budget
+// well inside Vercel's smallest edge limit (1 MB gzipped, Hobby plan).
+// Measured 244 KiB with the zod shims (src/shims/README.md). Next's own
+// runtime is ~100 KiB of it (an empty edge route weighs that much), zod ~40
+// and the Neon driver ~43: 150 KiB is out of reach without replacing one of those.
+const LIMIT_KIB = 250;
 
 it('keeps each Next edge function within the edge size limit', () => {
   const manifest = JSON.parse(readFileSync('.next/server/middleware-manifest.json', 'utf8')) as {
@@ -16,7 +19,20 @@ it('keeps each Next edge function within the edge size limit', () => {
     const contents = files.map((file) => readFileSync(`.next/${file}`));
     const raw = contents.reduce((n, b) => n + b.length, 0) / 1024;
     const gzip = contents.reduce((n, b) => n + gzipSync(b).length, 0) / 1024;
-    console.log(`next edge function ${name}: ${raw.toFixed(1)} KiB raw, ${gzip.toFixed(1)} KiB gzip`);
-    expect(gzip).toBeLessThan(LIMIT_KIB);
+    console.log(
+      `next edge function ${name}: ${raw.toFixed(1)} KiB raw, ${gzip.toFixed(1)} KiB gzip (budget ${LIMIT_KIB} KiB gzip)`,
+    );
+    expect(gzip).toBeLessThanOrEqual(LIMIT_KIB);
   }
+});
+
+it("answers zod's English messages from the shimmed build", async () => {
+  const res = await fetch(`${inject('servers').next}/api/v1/qr?url=nope&size=1&margin=x&ecc=Z`);
+  expect(res.status).toBe(422);
+  const body = (await res.json()) as { errors: Record<string, string[]> };
+  expect(body.errors).toMatchObject({
+    size: ['Too small: expected number to be >=64'],
+    margin: ['Invalid input: expected number, received NaN'],
+    ecc: ['Invalid option: expected one of "L"|"M"|"Q"|"H"'],
+  });
 });
