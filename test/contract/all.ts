@@ -1,5 +1,7 @@
 import { describe } from 'vitest';
+import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
+import { destinationsContract } from '../../src/api/routes/links/destinations.contract';
 import { linksContract } from '../../src/api/routes/links/links.contract';
 import { meContract } from '../../src/api/routes/me/me.contract';
 import { redirectContract } from '../../src/api/routes/redirect/redirect.contract';
@@ -16,5 +18,7 @@ export function allContracts(send: Send) {
   describe('API keys', () => keysContract(send));
   describe('me', () => meContract(send));
   describe('links', () => linksContract(send));
+  describe('link destinations', () => destinationsContract(send));
+  describe('Idempotency-Key', () => idempotencyContract(send));
   describe('redirects', () => redirectContract(send));
 }

@@ -16,3 +16,17 @@ export function sendVia(app: App, env: Record<string, unknown>): Send {
     return res;
   };
 }
+
+/**
+ * Like `sendVia`, but answers as soon as the app does and keeps the deferred
+ * work: `settle()` waits for all of it. For tests that change the world (the
+ * database, time) between the response and the work after it.
+ */
+export function sendDeferred(app: App, env: Record<string, unknown>): { send: Send; settle: () => Promise<unknown> } {
+  const pending: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
+  return {
+    send: async (path, init) => app.fetch(new Request(new URL(path, 'http://hop.test'), init), env, ctx),
+    settle: () => Promise.all(pending.splice(0)),
+  };
+}

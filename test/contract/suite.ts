@@ -131,6 +131,21 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
     });
 
     it.each([
+      ['1,500 characters at ecc=H', `https://example.com/${'a'.repeat(1480)}`, 'H', /1273/],
+      ['1,000 × € at ecc=L', `https://example.com/${'€'.repeat(1000)}`, 'L', /2953/],
+    ])('answers a URL beyond QR capacity (%s) with 422 naming url and the capacity', async (_, url, ecc, capacity) => {
+      const res = await send(`/api/v1/qr?url=${encodeURIComponent(url)}&ecc=${ecc}`);
+      const body = await expectProblem(res, 422);
+      expect(Object.keys(body.errors!)).toEqual(['url']);
+      expect(body.errors!.url![0]).toMatch(capacity);
+    });
+
+    it('encodes a URL just within capacity', async () => {
+      const res = await send(`/api/v1/qr?url=${encodeURIComponent(`https://example.com/${'a'.repeat(1200)}`)}&ecc=H`);
+      expect(res.status).toBe(200);
+    });
+
+    it.each([
       ['a javascript: url', 'url=javascript:alert(1)', 'url'],
       ['a relative url', 'url=/foo', 'url'],
       ['a missing url', 'size=100', 'url'],
@@ -158,6 +173,14 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
       const del = await send('/api/v1/qr?url=https://a.example', { method: 'DELETE' });
       expect(del.status).toBe(405);
       expect(del.headers.get('allow')).toContain('GET');
+    });
+
+    it.each(['PROPFIND', 'PURGE', 'BREW'])('answers %s, which nothing here implements, with 501', async (method) => {
+      for (const path of ['/api/v1/links', '/some-slug', '/api/health']) {
+        const body = await expectProblem(await send(path, { method }), 501);
+        expect(body.detail).toContain(method);
+        expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\/work\/|node_modules/);
+      }
     });
 
     it('answers a plain OPTIONS with 204 and Allow', async () => {
@@ -229,6 +252,41 @@ export function contractSuite(send: Send, { fixtures }: SuiteOptions) {
           await send('/api/v1/fixtures/echo', { method: 'POST', body: new TextEncoder().encode(body) }),
           415,
         );
+      });
+
+      it('answers a charset other than UTF-8 with 415 and bytes that are not UTF-8 with 400', async () => {
+        const latin1 = new Uint8Array([
+          ...new TextEncoder().encode('{"name":"caf'),
+          0xe9,
+          ...new TextEncoder().encode('","profile":{"age":1}}'),
+        ]);
+        const other = await send('/api/v1/fixtures/echo', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json; charset=iso-8859-1' },
+          body: latin1,
+        });
+        expect((await expectProblem(other, 415)).detail).toMatch(/UTF-8/);
+        const invalid = await send('/api/v1/fixtures/echo', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: latin1,
+        });
+        expect((await expectProblem(invalid, 400)).detail).toMatch(/UTF-8/);
+        const utf8 = await send(
+          '/api/v1/fixtures/echo',
+          json({ ...valid, name: 'café' }, { 'Content-Type': 'application/json; charset=UTF-8' }),
+        );
+        expect(utf8.status).toBe(201);
+        expect((await utf8.json()).name).toBe('café');
+      });
+
+      it('says what to send in a 415', async () => {
+        const res = await send('/api/v1/fixtures/echo', {
+          method: 'POST',
+          body: '{}',
+          headers: { 'Content-Type': 'text/plain' },
+        });
+        expect((await expectProblem(res, 415)).detail).toMatch(/application\/json/);
       });
 
       it('answers a body over the limit with 413', async () => {

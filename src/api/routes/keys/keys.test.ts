@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, keyFor } from '@/test/support/accounts';
-import { useAccountsDb } from '@/test/support/accounts-db';
+import { useLocalApp } from '@/test/support/local-app';
 import { sha256Hex as hashKey } from '../../lib/hash';
 
 // What the database holds for keys, read directly: only hashes, never secrets.
 
 describe('API keys in the database', () => {
-  const { send, db } = useAccountsDb();
+  const { send, db } = useLocalApp();
 
   it('stores the SHA-256 hash and the prefix, never the secret', async () => {
     const res = await send('/api/v1/keys', jsonBody('POST', ADMIN_KEY, { name: 'stored' }));

@@ -113,49 +113,6 @@ export function linksContract(send: Send) {
     });
   });
 
-  describe('Idempotency-Key', () => {
-    it('replays the first response for the same key and body', async () => {
-      const key = unique('idem-');
-      const body = { url: 'https://example.com/idem', tags: [key] };
-      const first = await create(body, editor, { 'Idempotency-Key': key });
-      const again = await create(body, editor, { 'Idempotency-Key': key });
-      expect(first.status).toBe(201);
-      expect(again.status).toBe(201);
-      expect(await again.json()).toEqual(await first.json());
-      expect(again.headers.get('location')).toBe(first.headers.get('location'));
-      expect(again.headers.get('idempotent-replayed')).toBe('true');
-      const listed = await (await send(`/api/v1/links?tag=${key}`, { headers: bearer(editor) })).json();
-      expect(listed.items).toHaveLength(1);
-    });
-
-    it('refuses the same key with a different body with 422', async () => {
-      const key = unique('idem-');
-      await create({ url: 'https://example.com/a' }, editor, { 'Idempotency-Key': key });
-      const res = await create({ url: 'https://example.com/b' }, editor, { 'Idempotency-Key': key });
-      expect(res.status).toBe(422);
-      expect((await res.json()).errors).toHaveProperty('Idempotency-Key');
-    });
-
-    it('creates exactly one link for concurrent duplicates', async () => {
-      const key = unique('idem-');
-      const body = { url: 'https://example.com/concurrent', tags: [key] };
-      const responses = await Promise.all([1, 2, 3, 4].map(() => create(body, editor, { 'Idempotency-Key': key })));
-      expect(responses.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
-      for (const r of responses) expect([201, 409]).toContain(r.status);
-      const listed = await (await send(`/api/v1/links?tag=${key}`, { headers: bearer(editor) })).json();
-      expect(listed.items).toHaveLength(1);
-    });
-
-    it('scopes keys to the caller', async () => {
-      const key = unique('idem-');
-      const a = await create({ url: 'https://example.com/s', tags: [key] }, editor, { 'Idempotency-Key': key });
-      const b = await create({ url: 'https://example.com/s', tags: [key] }, ADMIN_KEY, { 'Idempotency-Key': key });
-      expect(a.status).toBe(201);
-      expect(b.status).toBe(201);
-      expect((await b.json()).id).not.toBe((await a.json()).id);
-    });
-  });
-
   describe('POST /api/v1/links/bulk', () => {
     const bulk = (links: unknown[]) => send('/api/v1/links/bulk', jsonBody('POST', editor, { links }));
 
@@ -258,6 +215,19 @@ export function linksContract(send: Send) {
       expect((await list(`q=${encodeURIComponent('%')}&tag=${tag}`)).body.items).toHaveLength(0);
     });
 
+    it('looks a link up by its exact slug, and filters by any of several tags', async () => {
+      const slug = unique('Exact-');
+      const made = await createOk({ url: 'https://example.com/', slug });
+      await createOk({ url: 'https://example.com/', slug: slug.toLowerCase() });
+      expect((await list(`slug=${slug}`)).body.items.map((l: LinkBody) => l.id)).toEqual([made.id]);
+      expect((await list(`slug=${slug.slice(0, -1)}`)).body.items).toEqual([]);
+      const [a, b] = [unique('ta-'), unique('tb-')];
+      const withA = await createOk({ url: 'https://example.com/', tags: [a] });
+      const withB = await createOk({ url: 'https://example.com/', tags: [b, 'other'] });
+      const both = (await list(`tag=${a}&tag=${b}`)).body.items.map((l: LinkBody) => l.id);
+      expect(both).toEqual([withB.id, withA.id]);
+    });
+
     const cursor = (at: string) => btoa(JSON.stringify([at, crypto.randomUUID()])).replace(/=+$/, '');
     it.each([
       'limit=0',
@@ -338,6 +308,46 @@ export function linksContract(send: Send) {
       expect(del.status).toBe(412);
       const current = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).json();
       expect((await current).title).toBe('One');
+    });
+
+    it('keeps the changed link whole: a fallback URL needs its trigger', async () => {
+      const plain = await createOk({ url: 'https://example.com/' });
+      const noTrigger = await send(
+        `/api/v1/links/${plain.id}`,
+        jsonBody('PATCH', editor, { expiredUrl: 'https://example.com/late', exhaustedUrl: 'https://example.com/gone' }),
+      );
+      expect(noTrigger.status).toBe(422);
+      expect(Object.keys((await noTrigger.json()).errors)).toEqual([
+        expect.stringMatching(/^(expiredUrl|exhaustedUrl)$/),
+      ]);
+
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      const timed = await createOk({ url: 'https://example.com/', expiresAt, expiredUrl: 'https://example.com/late' });
+      const clearOnlyTrigger = await send(`/api/v1/links/${timed.id}`, jsonBody('PATCH', editor, { expiresAt: null }));
+      expect(clearOnlyTrigger.status).toBe(422);
+      expect(Object.keys((await clearOnlyTrigger.json()).errors)).toEqual(['expiredUrl']);
+      const capped = await createOk({
+        url: 'https://example.com/',
+        maxClicks: 3,
+        exhaustedUrl: 'https://example.com/gone',
+      });
+      const uncap = await send(`/api/v1/links/${capped.id}`, jsonBody('PATCH', editor, { maxClicks: null }));
+      expect(Object.keys((await uncap.json()).errors)).toEqual(['exhaustedUrl']);
+
+      const clearBoth = await send(
+        `/api/v1/links/${timed.id}`,
+        jsonBody('PATCH', editor, { expiresAt: null, expiredUrl: null }),
+      );
+      expect(clearBoth.status).toBe(200);
+      expect(await clearBoth.json()).toMatchObject({ expiresAt: null, expiredUrl: null });
+      const addBoth = await send(
+        `/api/v1/links/${plain.id}`,
+        jsonBody('PATCH', editor, { maxClicks: 9, exhaustedUrl: 'https://example.com/gone' }),
+      );
+      expect(addBoth.status).toBe(200);
+      // The refused patches changed nothing.
+      const current = await (await send(`/api/v1/links/${capped.id}`, { headers: bearer(viewer) })).json();
+      expect(current).toMatchObject({ maxClicks: 3, exhaustedUrl: 'https://example.com/gone' });
     });
 
     it('refuses an empty patch, a taken slug, and a viewer', async () => {

@@ -19,6 +19,8 @@ export interface RecorderOptions {
   maxBatch: number;
   /** Beyond this many waiting clicks the oldest are dropped (and logged). */
   maxBuffered: number;
+  /** Backoff after the first failed write; it doubles up to maxBackoffMs. */
+  baseBackoffMs: number;
   maxBackoffMs: number;
   /** Consecutive failures of a batch with an error that is not the database being away. */
   maxFailures: number;
@@ -31,6 +33,7 @@ export const RECORDER_DEFAULTS: Omit<RecorderOptions, 'onDrop'> = {
   budgetMs: 20_000,
   maxBatch: 500,
   maxBuffered: 100_000,
+  baseBackoffMs: 100,
   maxBackoffMs: 5_000,
   maxFailures: 5,
 };
@@ -92,7 +95,7 @@ export class ClickRecorder {
   }
 
   async #run(drain: Drain, write: ClickWriter): Promise<void> {
-    const { windowMs, budgetMs, maxBackoffMs, maxFailures, onDrop } = this.#options;
+    const { windowMs, budgetMs, baseBackoffMs, maxBackoffMs, maxFailures, onDrop } = this.#options;
     const deadline = Date.now() + budgetMs;
     let attempt = 0;
     let failures = 0;
@@ -114,7 +117,7 @@ export class ClickRecorder {
             continue;
           }
           drain.beat = Date.now();
-          await sleep(Math.min(maxBackoffMs, 100 * 2 ** attempt++, Math.max(0, deadline - Date.now())));
+          await sleep(Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt++, Math.max(0, deadline - Date.now())));
         }
       }
     } finally {

@@ -76,6 +76,28 @@ export function redirectContract(send: Send) {
     expect(results.map((r) => r.status).sort()).toEqual([302, 410, 410, 410]);
   });
 
+  it('keeps an exhausted link exhausted for bots, curl and HEAD too, without counting them', async () => {
+    const link = await make({ url: 'https://example.com/one', maxClicks: 1 });
+    const fallback = await make({
+      url: 'https://example.com/one',
+      maxClicks: 1,
+      exhaustedUrl: 'https://example.com/out',
+    });
+    for (const { slug } of [link, fallback]) {
+      expect((await visit(slug, {}, BOT)).status).toBe(302); // not yet exhausted: bots pass, uncounted
+      expect((await visit(slug)).status).toBe(302);
+    }
+    for (const ua of [BOT, 'curl/8.5.0', BROWSER]) {
+      const gone = await visit(link.slug, { headers: { Accept: 'application/json' } }, ua);
+      expect(gone.status, ua).toBe(410);
+      expect((await visit(fallback.slug, {}, ua)).headers.get('location'), ua).toBe('https://example.com/out');
+    }
+    expect((await visit(link.slug, { method: 'HEAD' })).status).toBe(410);
+    expect((await visit(fallback.slug, { method: 'HEAD' })).headers.get('location')).toBe('https://example.com/out');
+    expect(await clicks(link.id)).toBe(1);
+    expect(await clicks(fallback.id)).toBe(1);
+  });
+
   it('sends an expired link to expiredUrl, or answers 410', async () => {
     const soon = new Date(Date.now() + 1500).toISOString();
     const withFallback = await make({
@@ -106,6 +128,14 @@ export function redirectContract(send: Send) {
     const json = await visit(slug, { headers: { Accept: 'application/json' } });
     expect(json.status).toBe(404);
     expect(json.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('escapes what the 404 page echoes of the path', async () => {
+    const res = await send('/%3Cscript%3Ealert(1)%3C/script%3E', { headers: { Accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
   });
 
   it('sees changes and deletions at once in the isolate that made them', async () => {

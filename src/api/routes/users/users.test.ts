@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
-import { useAccountsDb } from '@/test/support/accounts-db';
+import { useLocalApp } from '@/test/support/local-app';
 import { expectProblem } from '@/test/support/problem';
 
 // The last-admin rules, in a database of our own where the bootstrap admin
@@ -14,7 +14,7 @@ const backends = [
 
 describe.each(backends)('last admin (%s)', (_, url) => {
   describe.skipIf(_ === 'PostgreSQL' && !url)('', () => {
-    const { send, db } = useAccountsDb(url);
+    const { send, db } = useLocalApp({ backend: url });
     const admins = async () =>
       (await db().query<{ id: string }>("select id from users where role = 'admin' order by id")).map((r) => r.id);
     const me = async (key: string) =>

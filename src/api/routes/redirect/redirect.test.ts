@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
+import { useLocalApp } from '@/test/support/local-app';
+import { sendDeferred } from '@/test/contract/send';
+import { createApp } from '../../app';
+import { FLUSH_CLICKS } from './redirect.queries';
+
+// What a click row holds, that a click batch counts once however often it is
+// written, that clicks survive a database outage, and what a second isolate
+// sees. Node only: it reads the table directly and takes the database down.
+const { send, isolate, db, server, env } = useLocalApp({ env: { LINK_CACHE_TTL_MS: '400' } });
+
+async function makeLink(body: Record<string, unknown> = {}) {
+  const res = await send(
+    '/api/v1/links',
+    jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug: unique('k-'), ...body }),
+  );
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; slug: string };
+}
+
+const clickRows = (linkId: string) =>
+  db().query<Record<string, unknown>>(
+    'select country, region, city, referrer_host, browser, os, device, is_bot from clicks where link_id = $1 order by is_bot',
+    [linkId],
+  );
+const clicks = async (linkId: string) =>
+  (await (await send(`/api/v1/links/${linkId}`, { headers: bearer(ADMIN_KEY) })).json()).clicks as number;
+
+describe('click recording', () => {
+  it('stores geo, referrer host, browser, OS and device, and no IP address', async () => {
+    const link = await makeLink();
+    await send(`/${link.slug}`, {
+      headers: {
+        'User-Agent':
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1',
+        Referer: 'https://news.example.com/item?id=1',
+        'X-Vercel-IP-Country': 'FR',
+        'X-Vercel-IP-Country-Region': 'IDF',
+        'X-Vercel-IP-City': 'Saint-%C3%89tienne',
+        'X-Forwarded-For': '203.0.113.9',
+      },
+    });
+    await send(`/${link.slug}`, { headers: { 'User-Agent': 'curl/8.5.0' } });
+    expect(await clickRows(link.id)).toEqual([
+      {
+        country: 'FR',
+        region: 'IDF',
+        city: 'Saint-Étienne',
+        referrer_host: 'news.example.com',
+        browser: 'Safari',
+        os: 'iOS',
+        device: 'mobile',
+        is_bot: false,
+      },
+      {
+        country: null,
+        region: null,
+        city: null,
+        referrer_host: null,
+        browser: null,
+        os: null,
+        device: null,
+        is_bot: true,
+      },
+    ]);
+    const columns = await db().query<{ column_name: string }>(
+      "select column_name from information_schema.columns where table_name = 'clicks'",
+    );
+    expect(columns.map((c) => c.column_name).join()).not.toMatch(/ip/);
+  });
+
+  it('keeps control characters from geo headers out of the row, so they cannot sink a batch', async () => {
+    const link = await makeLink();
+    const res = await send(`/${link.slug}`, { headers: { 'X-Vercel-IP-City': 'Bad%00City%0A' } });
+    expect(res.status).toBe(302);
+    expect((await clickRows(link.id))[0]).toMatchObject({ city: 'BadCity' });
+  });
+
+  it('counts a click batch once however often it is written (a retry after a timeout that committed)', async () => {
+    const link = await makeLink();
+    const batch = JSON.stringify([
+      { link_id: link.id, at: new Date().toISOString(), is_bot: false },
+      { link_id: link.id, at: new Date().toISOString(), is_bot: true },
+    ]);
+    const id = crypto.randomUUID();
+    const first = await db().query<{ inserted: string }>(FLUSH_CLICKS, [batch, id]);
+    const again = await Promise.all([1, 2].map(() => db().query<{ inserted: string }>(FLUSH_CLICKS, [batch, id])));
+    expect(Number(first[0]!.inserted)).toBe(2);
+    expect(again.map((rows) => Number(rows[0]!.inserted))).toEqual([0, 0]);
+    expect(await clickRows(link.id)).toHaveLength(2);
+    expect(await clicks(link.id)).toBe(1);
+  });
+
+  it('loses no click while the database is away, and answers redirects meanwhile', async () => {
+    const link = await makeLink();
+    const app = sendDeferred(createApp(), env());
+    await app.send(`/${link.slug}`); // warm the cache
+    await app.settle();
+    server().pauseBackend();
+    try {
+      const statuses = await Promise.all([1, 2, 3, 4, 5].map(async () => (await app.send(`/${link.slug}`)).status));
+      expect(statuses).toEqual([302, 302, 302, 302, 302]);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let a write attempt fail
+    } finally {
+      server().resumeBackend();
+    }
+    await app.settle();
+    expect(await clicks(link.id)).toBe(6);
+    expect(await clickRows(link.id)).toHaveLength(6);
+  }, 30_000);
+});
+
+describe('two isolates', () => {
+  it('see a change made in the other within LINK_CACHE_TTL_MS, the one that made it at once', async () => {
+    const other = isolate();
+    const link = await makeLink({ url: 'https://example.com/before' });
+    const location = async (via: typeof send) =>
+      (await via(`/${link.slug}`, { redirect: 'manual' })).headers.get('location');
+    expect(await location(send)).toBe('https://example.com/before');
+    expect(await location(other)).toBe('https://example.com/before');
+    await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', ADMIN_KEY, { url: 'https://example.com/after' }));
+    expect(await location(send)).toBe('https://example.com/after');
+    expect(await location(other)).toBe('https://example.com/before'); // its cache still holds
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await location(other)).toBe('https://example.com/after');
+  });
+
+  it('hold their own click buffers, and both land', async () => {
+    const link = await makeLink();
+    const other = isolate();
+    await Promise.all([send(`/${link.slug}`), other(`/${link.slug}`), other(`/${link.slug}`)]);
+    expect(await clicks(link.id)).toBe(3);
+  });
+});

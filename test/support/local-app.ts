@@ -1,0 +1,67 @@
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { migrateUrl } from '../../scripts/db-migrate';
+import { createApp } from '../../src/api/app';
+import { createDb, type Db } from '../../src/api/db/client';
+import { startLocalDb, type LocalDb } from '../../src/localdb';
+import { sendVia } from '../contract/send';
+import type { Send } from '../contract/suite';
+import { FIXTURE_ENV } from '../fixtures/fixture-app';
+
+export interface LocalApp {
+  /** Requests to the app (one isolate), waiting for its deferred work. */
+  send: Send;
+  /** Another isolate of the same deployment: its own caches and click buffer, the same database. */
+  isolate(env?: Record<string, string>): Send;
+  /** Direct SQL against the same database. */
+  db: () => Db;
+  /** The local Neon server, for its fault controls. */
+  server: () => LocalDb;
+  env: () => Record<string, string>;
+}
+
+/**
+ * Node-only tests that need a database of their own (one admin, rows read
+ * directly, faults injected): a fresh, migrated local server per test file.
+ * With a PostgreSQL `backend` URL a throwaway database is created there and
+ * dropped after, so concurrent transactions really overlap (PGlite runs them
+ * one at a time).
+ */
+export function useLocalApp(options: { backend?: string; env?: Record<string, string> } = {}): LocalApp {
+  let server: LocalDb;
+  let env: Record<string, string>;
+  let send: Send;
+  let dropDatabase = async () => {};
+  beforeAll(async () => {
+    let backendUrl: string | undefined;
+    if (options.backend) {
+      const name = `hop_test_${process.pid}_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: options.backend });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      backendUrl = Object.assign(new URL(options.backend), { pathname: `/${name}` }).href;
+      dropDatabase = async () => {
+        const client = new pg.Client({ connectionString: options.backend });
+        await client.connect();
+        await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
+      };
+    }
+    server = await startLocalDb(backendUrl ? { backend: backendUrl } : { dataDir: null });
+    await migrateUrl(server.databaseUrl);
+    env = { ...FIXTURE_ENV, DATABASE_URL: server.databaseUrl, ...options.env };
+    send = sendVia(createApp(), env);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await dropDatabase();
+  });
+  return {
+    send: (path, init) => send(path, init),
+    isolate: (overrides = {}) => sendVia(createApp(), { ...env, ...overrides }),
+    db: () => createDb(server.databaseUrl, 10_000),
+    server: () => server,
+    env: () => env,
+  };
+}
