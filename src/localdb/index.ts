@@ -39,17 +39,43 @@
  * `neon()` query or transaction batch); `resetStats()` zeroes it. Benchmarks
  * read it to count the app's database round trips per request.
  *
- * Fault simulation: `pauseBackend(mode)` makes /sql and /v2 behave like an
- * unreachable database and cuts open relay connections; `resumeBackend()`
- * restores service. Modes: 'destroy' (default; the socket is dropped and the
- * driver throws "Error connecting to database: TypeError: fetch failed") or
- * 'unavailable' (HTTP 503; the driver throws "Server error (HTTP status 503): …").
+ * Faults, for tests of the app's failure paths: `setFault(fault)`, `clearFault()`.
+ *   destroy      /sql drops the connection unanswered (the driver throws "Error
+ *                connecting to database: TypeError: fetch failed"); /v2 refuses
+ *                upgrades and cuts open relay connections.
+ *   unavailable  the same, but /sql answers 503 ("Server error (HTTP status 503): …").
+ *   freeze       like SIGSTOP of the database: /sql requests are received and
+ *                held, nothing answers. On clearFault() they run one at a time
+ *                in arrival order and commit even if their client has given up
+ *                (an aborted fetch does not unsend a query). Requests already
+ *                running finish on the database, but their answers are held
+ *                too: Postgres stopped between COMMIT and reply, the "write
+ *                that timed out but committed". /v2 connections stay open;
+ *                their bytes are held both ways until the freeze ends.
+ *   slow         { mode: 'slow', delayMs }: each /sql request waits delayMs
+ *                before it runs, so past the client's timeout the client gives
+ *                up and the statement still runs. /v2 is not slowed.
+ * destroy/unavailable leave requests already running alone (they answer, as
+ * before modes existed); from a freeze they are a crash: held requests fail
+ * that way and never run, withheld answers are lost. `pauseBackend(mode)` /
+ * `resumeBackend()` are the older names for setFault({ mode }) / clearFault().
+ *
+ * To wait for a fault to take hold instead of sleeping, `stats()` also
+ * reports `held` (frozen, not yet run), `delayed` (waiting out slow),
+ * `running`, `heldReplies` (done, answer withheld) and `completed`; and
+ * `waitForStats((s) => s.held === 1)` resolves when it holds.
+ *
+ * Another process (e2e tests against `next start` / `wrangler dev`) uses the
+ * same switch over HTTP at `controlUrl` (control-endpoint.ts, loopback only),
+ * e.g. with `localDbControl(controlUrl)` from control-client.ts.
  */
 import { type PgliteBackend, startPgliteBackend } from './pglite-backend';
+import { type Fault, type LocalDbStats, parseFault } from './fault-gate';
 import { LocalHttpServer, type PauseMode } from './http-server';
 import { PoolCache } from './pools';
 import { type Target, WsRelay } from './ws-relay';
 
+export type { Fault, LocalDbStats } from './fault-gate';
 export type { PauseMode } from './http-server';
 
 export interface LocalDbOptions {
@@ -82,17 +108,25 @@ export interface LocalDb {
   backend: 'pglite' | 'postgres';
   /** TCP address of the database itself (PGlite's wire port, or the PostgreSQL server). */
   pgAddress: Target;
+  /** Base URL of the HTTP fault switch for other processes: `${url}/_localdb`. */
+  controlUrl: string;
+  /** Makes the database misbehave until clearFault(); replaces any fault set before. */
+  setFault(fault: Fault): void;
+  /** Normal service; requests held by a freeze run now, in arrival order. */
+  clearFault(): void;
+  /** The fault in force, or null. */
+  fault(): Fault | null;
+  /** setFault({ mode }), default 'destroy'. */
   pauseBackend(mode?: PauseMode): void;
+  /** clearFault(). */
   resumeBackend(): void;
-  /** Counters since start or the last resetStats(). */
+  /** Counters since start or the last resetStats(), and what is held or running now. */
   stats(): LocalDbStats;
   resetStats(): void;
+  /** Resolves when stats() satisfies the predicate, e.g. (s) => s.held === 1; rejects after timeoutMs (default 5000). */
+  waitForStats(predicate: (s: LocalDbStats) => boolean, timeoutMs?: number): Promise<LocalDbStats>;
+  /** Requests still held or delayed are dropped unanswered and never run. */
   close(): Promise<void>;
-}
-
-export interface LocalDbStats {
-  /** HTTP requests to /sql: one per driver round trip (query or transaction batch). */
-  sqlRequests: number;
 }
 
 export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalDb> {
@@ -150,25 +184,22 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
 
   const { user, password, database } = credentials;
   const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     databaseUrl: `postgresql://${auth}@localhost:${port}/${encodeURIComponent(database)}`,
     backend: pglite ? 'pglite' : 'postgres',
     pgAddress: target,
-    pauseBackend(mode: PauseMode = 'destroy') {
-      http.paused = mode;
-      relay.dropAll();
-    },
-    resumeBackend() {
-      http.paused = null;
-    },
-    stats() {
-      return { sqlRequests: http.sqlRequests };
-    },
-    resetStats() {
-      http.sqlRequests = 0;
-    },
+    controlUrl: `${url}/_localdb`,
+    setFault: (fault) => http.setFault(parseFault(fault)),
+    clearFault: () => http.setFault(null),
+    fault: () => http.faults.fault,
+    pauseBackend: (mode = 'destroy') => http.setFault(parseFault({ mode })),
+    resumeBackend: () => http.setFault(null),
+    stats: () => http.stats(),
+    resetStats: () => http.resetStats(),
+    waitForStats: (predicate, timeoutMs = 5000) => http.faults.waitFor(predicate, timeoutMs),
     async close() {
       relay.close();
       await http.close();

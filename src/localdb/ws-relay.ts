@@ -12,9 +12,17 @@ export interface Target {
   port: number;
 }
 
+interface Relayed {
+  ws: WebSocket;
+  tcp: net.Socket;
+  /** Sends what was held back from the database once it is connected and not frozen. */
+  flush(): void;
+}
+
 export class WsRelay {
   readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-  readonly #open = new Set<{ ws: WebSocket; tcp: net.Socket }>();
+  readonly #open = new Set<Relayed>();
+  #frozen = false;
 
   /** resolve maps the requested address to a TCP target, or null if not allowed. */
   constructor(readonly resolve: (address: string) => Target | null) {}
@@ -31,24 +39,29 @@ export class WsRelay {
   #relay(ws: WebSocket, target: Target): void {
     const tcp = net.connect(target.port, target.host);
     tcp.setNoDelay(true);
-    const entry = { ws, tcp };
-    this.#open.add(entry);
+    if (this.#frozen) tcp.pause();
     const framer = new FrontendFramer();
-    let pending: Buffer[] | null = []; // client bytes that arrive before TCP connects
+    const held: Buffer[] = []; // client bytes not yet passed on: before TCP connects, or while frozen
+    let connected = false;
     let terminated = false;
+    const flush = (): void => {
+      if (!connected || this.#frozen) return;
+      for (const b of held.splice(0)) tcp.write(b);
+      // The driver never closes its WebSocket itself: after Terminate, end the TCP side.
+      if (terminated) tcp.end();
+    };
+    const entry: Relayed = { ws, tcp, flush };
+    this.#open.add(entry);
 
     tcp.once('connect', () => {
-      for (const b of pending ?? []) tcp.write(b);
-      pending = null;
-      if (terminated) tcp.end();
+      connected = true;
+      flush();
     });
     ws.on('message', (data: Buffer) => {
       if (terminated) return;
       terminated = framer.feed(data);
-      if (pending) pending.push(data);
-      else tcp.write(data);
-      // The driver never closes its WebSocket itself: after Terminate, end the TCP side.
-      if (terminated && !pending) tcp.end();
+      held.push(data);
+      flush();
     });
     tcp.on('data', (chunk) => ws.send(chunk, { binary: true }));
     tcp.once('error', () => ws.close(1011, 'database connection failed'));
@@ -58,6 +71,23 @@ export class WsRelay {
     });
     ws.once('close', () => tcp.end());
     ws.once('error', () => tcp.destroy());
+  }
+
+  /**
+   * Like a stopped database: connections stay open, nothing is answered.
+   * Client bytes wait here and the database's answers wait in its socket.
+   */
+  freeze(): void {
+    this.#frozen = true;
+    for (const { tcp } of this.#open) tcp.pause();
+  }
+
+  thaw(): void {
+    this.#frozen = false;
+    for (const { tcp, flush } of this.#open) {
+      flush();
+      tcp.resume();
+    }
   }
 
   /** Cuts every relayed connection, as a crashed database would. */

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { TestProject } from 'vitest/node';
 import { migrateUrl } from '../../scripts/db-migrate';
 import { startLocalDb } from '../../src/localdb';
@@ -7,7 +6,10 @@ import { nextBuild, ready, startNext, startWrangler, type Server } from '../supp
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: Record<string, string>;
-    /** POST …/pause or …/resume takes the servers' database down or up. */
+    /**
+     * The servers' database fault switch (src/localdb/control-endpoint.ts), e.g.
+     * dbControl().setFault({ mode: 'freeze' }) from test/support/db-control.ts; POST …/pause and …/resume work too.
+     */
     dbControl: string;
   }
 }
@@ -28,20 +30,13 @@ export default async function setup(project: TestProject) {
   const started: Server[] = [];
   const db = await startLocalDb({ dataDir: null });
   await migrateUrl(db.databaseUrl);
-  // The tests run in another process: they reach the database's fault switch over HTTP.
-  const control = createServer((req, res) => {
-    if (req.url === '/pause') db.pauseBackend();
-    else if (req.url === '/resume') db.resumeBackend();
-    res.writeHead(req.url === '/pause' || req.url === '/resume' ? 204 : 404).end();
-  });
   const stopAll = async () => {
     await Promise.all(started.map((s) => s.process.stop()));
-    control.close();
     await db.close();
   };
   try {
-    await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
-    project.provide('dbControl', `http://127.0.0.1:${(control.address() as { port: number }).port}`);
+    // The tests run in another process: they reach the database's fault switch over HTTP.
+    project.provide('dbControl', db.controlUrl);
     const env = { ...E2E_ENV, DATABASE_URL: db.databaseUrl, DB_QUERY_TIMEOUT_MS: '2000' };
 
     // wrangler starts while Next builds.
