@@ -87,6 +87,9 @@ export interface IdempotentOptions {
   replay: (c: Context<AppEnv>, status: number, result: unknown) => Response;
 }
 
+/** What makes two requests "the same" for one key: method, path and body. */
+export const requestHash = (method: string, path: string, body: string) => sha256Hex(`${method} ${path}\n${body}`);
+
 /** Must run after authentication: keys are scoped to the calling user. */
 export function idempotent({ replay }: IdempotentOptions): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
@@ -94,13 +97,13 @@ export function idempotent({ replay }: IdempotentOptions): MiddlewareHandler<App
     // Absent or malformed: the header validator answers malformed ones with 422.
     if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) return next();
     const userId = c.var.principal.userId;
-    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+    const hash = await requestHash(c.req.method, c.req.path, await c.req.text());
     const token = crypto.randomUUID();
     const client = db(c);
     // The lease outlasts the request's one write, bounded by the query timeout.
     const leaseSeconds = c.var.config.DB_QUERY_TIMEOUT_MS / 1000 + 1;
 
-    const [claim] = await client.query<{ claimed: boolean }>(CLAIM, [userId, key, requestHash, token, leaseSeconds]);
+    const [claim] = await client.query<{ claimed: boolean }>(CLAIM, [userId, key, hash, token, leaseSeconds]);
     if (!claim) {
       const [stored] = await client.query<{
         request_hash: string;
@@ -108,7 +111,7 @@ export function idempotent({ replay }: IdempotentOptions): MiddlewareHandler<App
         result: unknown;
         retryAfter: number;
       }>(READ, [userId, key]);
-      if (!stored || stored.request_hash !== requestHash) {
+      if (!stored || stored.request_hash !== hash) {
         return problem(c, 'idempotency-key-reused', {
           detail: 'This Idempotency-Key was used with a different request.',
           errors: { 'Idempotency-Key': ['Already used with a different request body'] },

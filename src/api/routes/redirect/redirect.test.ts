@@ -111,6 +111,29 @@ describe('click recording', () => {
   }, 30_000);
 });
 
+describe('a frozen database (SIGSTOP, then SIGCONT)', () => {
+  it('counts each click once although the batch write timed out and was retried while it committed', async () => {
+    const link = await makeLink();
+    const app = sendDeferred(createApp(), { ...env(), DB_QUERY_TIMEOUT_MS: '400' });
+    for (let i = 0; i < 3; i++) await app.send(`/${link.slug}`); // cached, 3 clicks
+    await app.settle();
+    expect(await clicks(link.id)).toBe(3);
+
+    server().setFault({ mode: 'freeze' });
+    try {
+      for (let i = 0; i < 5; i++) expect((await app.send(`/${link.slug}`)).status).toBe(302);
+      // The batch write is held, times out on the client, and is retried (held again).
+      await server().waitForStats((s) => s.held >= 2, 10_000);
+    } finally {
+      server().clearFault();
+    }
+    await app.settle();
+    await server().waitForStats((s) => s.held === 0 && s.running === 0);
+    expect(await clicks(link.id)).toBe(8);
+    expect(await clickRows(link.id)).toHaveLength(8);
+  }, 30_000);
+});
+
 describe('two isolates', () => {
   it('see a change made in the other within LINK_CACHE_TTL_MS, the one that made it at once', async () => {
     const other = isolate();
