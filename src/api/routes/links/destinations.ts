@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { classifyHost } from '../../lib/addresses';
 import type { AppEnv } from '../../lib/env';
-import { isLoopbackHostname } from '../../lib/hosts';
 import { publicBaseUrl } from '../../lib/platform';
 
 type Checked = Partial<Record<'url' | 'expiredUrl' | 'exhaustedUrl' | 'slug', string | null>>;
@@ -14,11 +13,6 @@ const REFUSED = {
     'Must not point at a private address (10/8, 172.16/12, 192.168/16, fc00::/7, intranet names); ' +
     'ALLOW_PRIVATE_DESTINATIONS=true allows them',
 } as const;
-
-/** The same place: equal hosts, or two loopback names on the same port. */
-function sameHost(a: URL, b: URL) {
-  return a.host === b.host || (isLoopbackHostname(a.hostname) && isLoopbackHostname(b.hostname) && a.port === b.port);
-}
 
 /**
  * Field errors for rules that need configuration or the whole batch:
@@ -36,7 +30,8 @@ export function destinationErrors(c: Context<AppEnv>, inputs: Checked[], path: (
       if (!value) continue;
       const url = new URL(value);
       const kind = classifyHost(url.hostname);
-      if (sameHost(url, own)) errors[`${path(i)}${field}`] = ['Must not point at this service’s own short domain'];
+      // Loopback is refused whatever its spelling, so aliases of a loopback base URL are covered too.
+      if (url.host === own.host) errors[`${path(i)}${field}`] = ['Must not point at this service’s own short domain'];
       else if (kind !== 'public' && !(kind === 'private' && allowPrivate))
         errors[`${path(i)}${field}`] = [REFUSED[kind]];
     }
