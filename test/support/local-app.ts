@@ -18,6 +18,8 @@ export interface LocalApp {
   /** The local Neon server, for its fault controls. */
   server: () => LocalDb;
   env: () => Record<string, string>;
+  /** The throwaway PostgreSQL database behind the server, when `backend` was given. */
+  backendUrl: () => string | undefined;
 }
 
 /**
@@ -32,8 +34,8 @@ export function useLocalApp(options: { backend?: string; env?: Record<string, st
   let env: Record<string, string>;
   let send: Send;
   let dropDatabase = async () => {};
+  let backendUrl: string | undefined;
   beforeAll(async () => {
-    let backendUrl: string | undefined;
     if (options.backend) {
       const name = `hop_test_${process.pid}_${Date.now()}`;
       const admin = new pg.Client({ connectionString: options.backend });
@@ -63,5 +65,6 @@ export function useLocalApp(options: { backend?: string; env?: Record<string, st
     db: () => createDb(server.databaseUrl, 10_000),
     server: () => server,
     env: () => env,
+    backendUrl: () => backendUrl,
   };
 }

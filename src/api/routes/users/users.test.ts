@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
 import { useLocalApp } from '@/test/support/local-app';
@@ -5,7 +6,9 @@ import { expectProblem } from '@/test/support/problem';
 
 // The last-admin rules, in a database of our own where the bootstrap admin
 // starts as the only admin (the shared contract database has many). Set
-// TEST_DATABASE_URL to run the races on PostgreSQL, where they truly overlap.
+// TEST_DATABASE_URL to run the races on PostgreSQL, where they truly overlap:
+// there the test holds both users' rows locked until both requests are
+// waiting inside the database, so the race happens every time, not by luck.
 
 const backends = [
   ['PGlite', undefined],
@@ -14,7 +17,7 @@ const backends = [
 
 describe.each(backends)('last admin (%s)', (_, url) => {
   describe.skipIf(_ === 'PostgreSQL' && !url)('', () => {
-    const { send, db } = useLocalApp({ backend: url });
+    const { send, db, backendUrl } = useLocalApp({ backend: url });
     const admins = async () =>
       (await db().query<{ id: string }>("select id from users where role = 'admin' order by id")).map((r) => r.id);
     const me = async (key: string) =>
@@ -52,9 +55,33 @@ describe.each(backends)('last admin (%s)', (_, url) => {
       expect(rest).toEqual([]);
       return { id: id!, key: keyOf.get(id!)! };
     };
+    /** Locks the users' rows from another connection; `release` once `waiters` sessions wait on locks. */
+    const holdRows = async (ids: string[]) => {
+      const [holder, watcher] = [backendUrl(), backendUrl()].map((url) => new pg.Client({ connectionString: url }));
+      await Promise.all([holder!.connect(), watcher!.connect()]);
+      await holder!.query('begin');
+      await holder!.query('select 1 from users where id = any($1) for update', [ids]);
+      return async (waiters: number) => {
+        // Watched from outside the holder's transaction, which would see one frozen snapshot of the statistics.
+        for (let deadline = Date.now() + 10_000; ;) {
+          const { rows } = await watcher!.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (rows[0]!.n >= waiters) break;
+          if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${waiters} requests reached the database`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await holder!.query('rollback');
+        await Promise.all([holder!.end(), watcher!.end()]);
+      };
+    };
     // Each admin acts on itself, so losing the race cannot also cost the other request its role.
-    const race = async (a: Promise<Response>, b: Promise<Response>) => {
-      const statuses = (await Promise.all([a, b])).map((r) => r.status);
+    const race = async (ids: [string, string], a: () => Promise<Response>, b: () => Promise<Response>) => {
+      const release = backendUrl() ? await holdRows(ids) : null;
+      const both = Promise.all([a(), b()]);
+      await release?.(2);
+      const statuses = (await both).map((r) => r.status);
       expect(statuses.filter((s) => s === 409)).toHaveLength(1);
       expect(statuses.filter((s) => s < 300)).toHaveLength(1);
       expect(await admins()).toHaveLength(1);
@@ -65,21 +92,33 @@ describe.each(backends)('last admin (%s)', (_, url) => {
       const first = await survivor();
       const second = await createAdmin(first.key);
       keyOf.set(second.id, second.key);
-      await race(demote(first.id, first.key), demote(second.id, second.key));
+      await race(
+        [first.id, second.id],
+        () => demote(first.id, first.key),
+        () => demote(second.id, second.key),
+      );
     });
 
     it('lets exactly one of two concurrent deletions of the last two admins through', async () => {
       const first = await survivor();
       const second = await createAdmin(first.key);
       keyOf.set(second.id, second.key);
-      await race(remove(first.id, first.key), remove(second.id, second.key));
+      await race(
+        [first.id, second.id],
+        () => remove(first.id, first.key),
+        () => remove(second.id, second.key),
+      );
     });
 
     it('lets exactly one of a racing demotion and deletion through', async () => {
       const first = await survivor();
       const second = await createAdmin(first.key);
       keyOf.set(second.id, second.key);
-      await race(demote(first.id, first.key), remove(second.id, second.key));
+      await race(
+        [first.id, second.id],
+        () => demote(first.id, first.key),
+        () => remove(second.id, second.key),
+      );
     });
   });
 });
