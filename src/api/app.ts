@@ -18,7 +18,7 @@ import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { utf8Json } from './middleware/json-body';
-import { docs, registerSecurity } from './routes/docs';
+import { docs, registerComponents } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
 import { LinkCache, links } from './routes/links';
@@ -110,7 +110,7 @@ function isolateState(): MiddlewareHandler<AppEnv> {
  */
 export function createApp(routes: RouteModule[] = []): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  registerSecurity(app);
+  registerComponents(app);
 
   app.use(requestId());
   app.use(isolateState());

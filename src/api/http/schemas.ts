@@ -23,9 +23,8 @@ export const FutureDateTimeSchema = DateTimeSchema.refine(
   'Must be in the future',
 );
 
-export const IdParamSchema = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '3f0c8a9e-6a4b-4d1e-9f43-2b7f4e1d8c55' }),
-});
+// No example: Swagger UI would pre-fill it, and send it, for an id that does not exist here.
+export const IdParamSchema = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const LocationHeader = z.object({
   Location: z.string().openapi({ description: 'Where the created resource lives.' }),
@@ -40,3 +39,14 @@ export const repeatable = <T extends z.ZodString>(item: T, max: number) =>
     .union([item, z.array(item).max(max, `At most ${max} values`)])
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .openapi({ type: 'array', items: { type: 'string' }, maxItems: max });
+
+/**
+ * A server-side default for an input field, stated in the description rather
+ * than as `default`: openapi-typescript reads `default` in a component schema
+ * as "always present" and would make the field required in request types.
+ */
+export const withDefault = <T extends z.ZodType>(schema: T, value: NonNullable<z.output<T>>, description = '') =>
+  schema
+    .optional()
+    .transform((given) => given ?? value)
+    .openapi({ description: `${description}${description && ' '}Default: \`${JSON.stringify(value)}\`.` });

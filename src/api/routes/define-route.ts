@@ -40,8 +40,29 @@ const EXAMPLE_DETAIL: Partial<Record<ProblemType, string>> = {
   unavailable: 'The database is unavailable. Retry shortly.',
 };
 
+export const problemExampleName = (type: ProblemType) => `problem-${type}`;
+
+/** One example document per problem type, registered once as components/examples (see routes/docs). */
+export function problemExamples() {
+  return Object.fromEntries(
+    (Object.keys(PROBLEM_TYPES) as ProblemType[]).map((type) => {
+      const { title, status, description } = PROBLEM_TYPES[type];
+      const value = {
+        type: problemTypeUri(type),
+        title,
+        status,
+        detail: EXAMPLE_DETAIL[type] ?? description,
+        instance: '/api/v1/links',
+        requestId: '6f1c9a52-3e8d-4d8e-9a83-0d9f0a1c2b3d',
+        ...(type === 'validation' && { errors: { url: ['Must be an absolute http(s) URL'] } }),
+      };
+      return [problemExampleName(type), { summary: title, value }];
+    }),
+  );
+}
+
 /** One response per status, listing each problem type it may carry, with an example of each. */
-function problemResponses(types: ProblemType[], path: string) {
+function problemResponses(types: ProblemType[]) {
   const byStatus = new Map<ProblemStatus, ProblemType[]>();
   for (const type of types) {
     const status = PROBLEM_TYPES[type].status;
@@ -55,19 +76,7 @@ function problemResponses(types: ProblemType[], path: string) {
         [PROBLEM_CONTENT_TYPE]: {
           schema: ProblemSchema,
           examples: Object.fromEntries(
-            list.map((type) => {
-              const { title } = PROBLEM_TYPES[type];
-              const value = {
-                type: problemTypeUri(type),
-                title,
-                status,
-                detail: EXAMPLE_DETAIL[type] ?? PROBLEM_TYPES[type].description,
-                instance: path,
-                requestId: '6f1c9a52-3e8d-4d8e-9a83-0d9f0a1c2b3d',
-                ...(type === 'validation' && { errors: { url: ['Must be an absolute http(s) URL'] } }),
-              };
-              return [type, { summary: title, value }];
-            }),
+            list.map((type) => [type, { $ref: `#/components/examples/${problemExampleName(type)}` }]),
           ),
         },
       },
@@ -89,6 +98,6 @@ export function defineRoute<const R extends RouteConfig>(config: R & RouteOption
     security: auth ? [{ bearerAuth: [] }] : [],
     ...route,
     ...(middleware.length && { middleware }),
-    responses: { ...route.responses, ...problemResponses(problemTypes(route, errors, auth), route.path) },
+    responses: { ...route.responses, ...problemResponses(problemTypes(route, errors, auth)) },
   }) as unknown as DefinedRoute<R>;
 }

@@ -4,7 +4,7 @@ import { getDocs, getOpenApiDocument } from './docs.handlers';
 import { docsRoute, openApiRoute } from './docs.routes';
 import type { Documented } from './openapi-document';
 
-export { openApiDocument, registerSecurity } from './openapi-document';
+export { openApiDocument, registerComponents } from './openapi-document';
 
 /** The Swagger UI page, and the OpenAPI document of `app`. */
 export const docs = (app: Documented) =>

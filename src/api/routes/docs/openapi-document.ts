@@ -1,16 +1,20 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { author, version } from '../../../../package.json';
 import type { AppEnv } from '../../lib/env';
+import { problemExamples } from '../define-route';
 
 export type Documented = Pick<OpenAPIHono<AppEnv>, 'openAPIRegistry' | 'getOpenAPI31Document'>;
 
-/** Declares the shared security scheme; routes opt in with `auth`. */
-export function registerSecurity(app: Documented) {
+/** Declares the shared components: the security scheme (routes opt in with `auth`) and the problem examples. */
+export function registerComponents(app: Documented) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer hop_…`.',
   });
+  for (const [name, example] of Object.entries(problemExamples())) {
+    app.openAPIRegistry.registerComponent('examples', name, example);
+  }
 }
 
 /** The OpenAPI 3.1 document, identical on every runtime and in openapi/openapi.json. */

@@ -18,7 +18,20 @@ export const healthRoute = defineRoute({
     503: {
       description: 'The database is unreachable (`urn:hop:problem:unavailable`); retry after `Retry-After` seconds.',
       headers: z.object({ 'Retry-After': z.string().openapi({ description: 'Seconds to wait.' }) }),
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: UnhealthySchema } },
+      content: {
+        [PROBLEM_CONTENT_TYPE]: {
+          schema: UnhealthySchema,
+          example: {
+            type: 'urn:hop:problem:unavailable',
+            title: 'Service unavailable',
+            status: 503,
+            detail: 'The database is unavailable.',
+            instance: '/api/health',
+            requestId: '6f1c9a52-3e8d-4d8e-9a83-0d9f0a1c2b3d',
+            db: 'unavailable',
+          },
+        },
+      },
     },
   },
 });

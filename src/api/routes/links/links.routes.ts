@@ -14,7 +14,11 @@ import {
 } from './links.schemas';
 
 const TAGS = ['Links'];
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+// A body example is what Swagger UI's "Try it out" starts from: the smallest
+// request that works every time (no slug, which a second Execute would find taken).
+const json = <T extends z.ZodType>(schema: T, example?: unknown) => ({
+  'application/json': { schema, ...(example !== undefined && { example }) },
+});
 
 const ETagHeader = z.object({ ETag: z.string().openapi({ description: 'The link’s settings version.' }) });
 const IfMatchHeader = z.object({
@@ -37,7 +41,7 @@ export const createLinkRoute = defineRoute({
   middleware: [idempotent({ replay: replayCreateLink })],
   request: {
     headers: IdempotencyHeaderSchema,
-    body: { required: true, content: json(LinkInputSchema) },
+    body: { required: true, content: json(LinkInputSchema, { url: 'https://example.com/launch' }) },
   },
   responses: {
     201: { description: 'Created.', headers: LocationHeader, content: json(LinkSchema) },
@@ -58,7 +62,10 @@ export const createLinksRoute = defineRoute({
   middleware: [idempotent({ replay: replayCreateLinks })],
   request: {
     headers: IdempotencyHeaderSchema,
-    body: { required: true, content: json(BulkInputSchema) },
+    body: {
+      required: true,
+      content: json(BulkInputSchema, { links: [{ url: 'https://example.com/a' }, { url: 'https://example.com/b' }] }),
+    },
   },
   responses: {
     201: {
@@ -132,7 +139,7 @@ export const updateLinkRoute = defineRoute({
   request: {
     params: LinkIdParamsSchema,
     headers: IfMatchHeader,
-    body: { required: true, content: json(LinkPatchSchema) },
+    body: { required: true, content: json(LinkPatchSchema, { title: 'Launch', expiredUrl: null }) },
   },
   responses: {
     200: { description: 'The changed link.', headers: ETagHeader, content: json(LinkSchema) },

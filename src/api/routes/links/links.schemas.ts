@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { FutureDateTimeSchema, noNul } from '../../http/schemas';
+import { NextCursorSchema } from '../../http/pagination';
+import { FutureDateTimeSchema, noNul, withDefault } from '../../http/schemas';
 
 // What a link accepts and returns. Rules that need configuration (private
 // and own addresses) are checked in the handlers.
@@ -69,7 +70,9 @@ export const DestinationSchema = z
     }
     return url.href;
   })
-  .openapi({ type: 'string', format: 'uri', maxLength: URL_MAX });
+  // Only `format`: a `type` override would replace the generated schema and
+  // lose maxLength and nullability (zod-to-openapi describes a transform's input).
+  .openapi({ format: 'uri' });
 
 const TagSchema = z
   .string()
@@ -80,10 +83,14 @@ const TagSchema = z
 
 const TagsSchema = z.array(TagSchema).max(10, 'At most 10 tags');
 
-export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
-const RedirectStatusSchema = z
-  .union(REDIRECT_STATUSES.map((status) => z.literal(status)))
-  .openapi({ type: 'integer', enum: [...REDIRECT_STATUSES] });
+// A numeric enum is written `type: integer, enum: [...]`; a union of literals
+// would be an anyOf of `type: number` singletons in the document.
+const RedirectStatusSchema = z.enum({
+  MovedPermanently: 301,
+  Found: 302,
+  TemporaryRedirect: 307,
+  PermanentRedirect: 308,
+});
 
 const MaxClicksSchema = z.number().int().min(1).max(2_147_483_647);
 
@@ -114,8 +121,8 @@ const doc = {
   expiredUrl: 'Where an expired link leads instead of answering 410. Needs `expiresAt`.',
   maxClicks: 'After this many human clicks the link answers 410, or redirects to `exhaustedUrl`.',
   exhaustedUrl: 'Where a link that reached `maxClicks` leads instead of answering 410. Needs `maxClicks`.',
-  redirectStatus: 'The redirect status code (default 302).',
-  forwardQuery: 'Merge the short link’s query string into the destination (default true).',
+  redirectStatus: 'The redirect status code.',
+  forwardQuery: 'Merge the short link’s query string into the destination.',
 };
 
 export const LinkInputSchema = z
@@ -123,13 +130,13 @@ export const LinkInputSchema = z
     url: DestinationSchema.openapi({ description: doc.url }),
     slug: SlugSchema.optional().openapi({ description: doc.slug }),
     title: TitleSchema.optional().openapi({ description: doc.title }),
-    tags: TagsSchema.default([]).openapi({ description: doc.tags }),
+    tags: withDefault(TagsSchema, [], doc.tags),
     expiresAt: FutureDateTimeSchema.optional().openapi({ description: doc.expiresAt }),
     expiredUrl: DestinationSchema.optional().openapi({ description: doc.expiredUrl }),
     maxClicks: MaxClicksSchema.optional().openapi({ description: doc.maxClicks }),
     exhaustedUrl: DestinationSchema.optional().openapi({ description: doc.exhaustedUrl }),
-    redirectStatus: RedirectStatusSchema.default(302).openapi({ description: doc.redirectStatus }),
-    forwardQuery: z.boolean().default(true).openapi({ description: doc.forwardQuery }),
+    redirectStatus: withDefault(RedirectStatusSchema, 302, doc.redirectStatus),
+    forwardQuery: withDefault(z.boolean(), true, doc.forwardQuery),
   })
   .strict()
   .superRefine(checkPairs)
@@ -216,9 +223,7 @@ export const LinkSchema = z
 export type Link = z.infer<typeof LinkSchema>;
 
 export const LinkPageSchema = z
-  .object({ items: z.array(LinkSchema), nextCursor: z.string().nullable() })
+  .object({ items: z.array(LinkSchema), nextCursor: NextCursorSchema })
   .openapi('LinkPage');
 
-export const LinkIdParamsSchema = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0b9e3c55-2f77-4f3e-9d53-0b9f1c8a7d21' }),
-});
+export { IdParamSchema as LinkIdParamsSchema } from '../../http/schemas';

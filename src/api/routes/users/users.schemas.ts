@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { NextCursorSchema } from '../../http/pagination';
-import { chars } from '../../http/schemas';
+import { chars, withDefault } from '../../http/schemas';
 import { ROLES } from '../../middleware/auth';
 
 export const RoleSchema = z.enum(ROLES).openapi('Role', {
@@ -46,7 +46,7 @@ export const CreateUserSchema = z
   .object({
     email: EmailSchema,
     name: NameSchema,
-    role: RoleSchema.default('viewer').openapi({ description: 'Default viewer.' }),
+    role: withDefault(RoleSchema, 'viewer', 'The new user’s role.'),
   })
   .openapi('CreateUser', { example: { email: 'Ada.Lovelace@example.com', name: 'Ada Lovelace', role: 'editor' } });
 
