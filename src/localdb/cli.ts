@@ -2,9 +2,10 @@
 //   LOCALDB_PORT         HTTP port (default 4444); also the port in DATABASE_URL
 //   LOCALDB_BACKEND_URL  postgres:// URL of a PostgreSQL server; unset = embedded PGlite under .data/
 //   LOCALDB_PG_PORT      PGlite only: TCP port for psql and other Postgres clients (default: any free port)
+import { DEFAULT_LOCAL_DB_PORT } from '../api/lib/hosts';
 import { startLocalDb } from './index';
 
-const port = Number(process.env.LOCALDB_PORT ?? 4444);
+const port = Number(process.env.LOCALDB_PORT ?? DEFAULT_LOCAL_DB_PORT);
 const backend = process.env.LOCALDB_BACKEND_URL || 'pglite';
 
 const db = await startLocalDb({

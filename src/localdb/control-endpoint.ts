@@ -13,6 +13,7 @@
 // take a developer's database down; DNS rebinding is refused by the Host check.
 import type http from 'node:http';
 import { type Fault, type LocalDbStats, parseFault } from './fault-gate';
+import { isLoopbackHostname } from '../api/lib/hosts';
 
 export const CONTROL_PREFIX = '/_localdb/';
 
@@ -24,7 +25,6 @@ export interface FaultControl {
 }
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export async function handleControl(
   target: FaultControl,
@@ -33,7 +33,7 @@ export async function handleControl(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !LOOPBACK_HOSTS.has(hostname) || req.headers.origin)
+  if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !isLoopbackHostname(hostname) || req.headers.origin)
     return reply(res, 403, { message: 'localdb control: loopback clients only, and no browsers' });
 
   const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;

@@ -118,14 +118,18 @@ export function faultSuite(start: () => Promise<FaultContext>, extra?: (ctx: () 
     expect(await third).toEqual([{ v: 'second' }]);
   });
 
-  it('freeze: a request already running commits, but its answer waits for the resume', async () => {
-    const running = send(
+  /** An insert that takes `seconds` on the database, so a test can act while it runs. */
+  const slowInsert = (id: number, v: string, seconds: number) =>
+    send(
       sql.query(
-        `insert into ${table} (id, v) select 3, 'in flight' from pg_sleep(0.3) returning v`,
-        [],
+        `insert into ${table} (id, v) select $1, $2 from pg_sleep($3) returning v`,
+        [id, v, seconds],
         withTimeout(5000),
       ),
     );
+
+  it('freeze: a request already running commits, but its answer waits for the resume', async () => {
+    const running = slowInsert(3, 'in flight', 0.3);
     await db.waitForStats((s) => s.running === 1);
     db.setFault({ mode: 'freeze' });
     await db.waitForStats((s) => s.heldReplies === 1);
@@ -137,13 +141,7 @@ export function faultSuite(start: () => Promise<FaultContext>, extra?: (ctx: () 
   });
 
   it('destroy leaves a request already running alone: it commits and answers', async () => {
-    const running = send(
-      sql.query(
-        `insert into ${table} (id, v) select 5, 'answered' from pg_sleep(0.2) returning v`,
-        [],
-        withTimeout(5000),
-      ),
-    );
+    const running = slowInsert(5, 'answered', 0.2);
     await db.waitForStats((s) => s.running === 1);
     db.setFault({ mode: 'destroy' });
     expect(await running).toEqual([{ v: 'answered' }]);

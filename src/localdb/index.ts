@@ -74,6 +74,7 @@ import { type Fault, type LocalDbStats, parseFault } from './fault-gate';
 import { LocalHttpServer, type PauseMode } from './http-server';
 import { PoolCache } from './pools';
 import { type Target, WsRelay } from './ws-relay';
+import { LOOPBACK_HOSTNAMES } from '../api/lib/hosts';
 
 export type { Fault, LocalDbStats } from './fault-gate';
 export type { PauseMode } from './http-server';
@@ -165,9 +166,7 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
   let port = 0;
   const relay = new WsRelay((address) => {
     const aliases = [
-      `localhost:${port}`,
-      `127.0.0.1:${port}`,
-      `[::1]:${port}`,
+      ...LOOPBACK_HOSTNAMES.filter((name) => name !== '::1').map((name) => `${name}:${port}`),
       `${host}:${port}`,
       `${target.host}:${target.port}`,
     ];

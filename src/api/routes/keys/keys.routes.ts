@@ -1,11 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { LinkHeader, PageQuerySchema } from '../../http/pagination';
-import { IdParamSchema, LocationHeader } from '../../http/schemas';
+import { IdParamSchema, LocationHeader, jsonContent } from '../../http/schemas';
 import { defineRoute } from '../define-route';
 import { ApiKeyPageSchema, ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './keys.schemas';
 
 const TAGS = ['API keys'];
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const createKeyRoute = defineRoute({
   method: 'post',
@@ -18,9 +17,13 @@ export const createKeyRoute = defineRoute({
     'The response carries the secret `key` once; it cannot be retrieved again. ' +
     'Only admins may create keys for another user (403).',
   auth: 'viewer',
-  request: { body: { required: true, content: json(CreateApiKeySchema) } },
+  request: { body: { required: true, content: jsonContent(CreateApiKeySchema) } },
   responses: {
-    201: { description: 'Created. Store `key` now.', headers: LocationHeader, content: json(CreatedApiKeySchema) },
+    201: {
+      description: 'Created. Store `key` now.',
+      headers: LocationHeader,
+      content: jsonContent(CreatedApiKeySchema),
+    },
   },
 });
 
@@ -45,7 +48,7 @@ export const listKeysRoute = defineRoute({
   auth: 'viewer',
   request: { query: ListKeysQuerySchema },
   responses: {
-    200: { description: 'A page of keys.', headers: LinkHeader, content: json(ApiKeyPageSchema) },
+    200: { description: 'A page of keys.', headers: LinkHeader, content: jsonContent(ApiKeyPageSchema) },
   },
 });
 
@@ -59,7 +62,7 @@ export const getKeyRoute = defineRoute({
   auth: 'viewer',
   errors: ['not-found'],
   request: { params: IdParamSchema },
-  responses: { 200: { description: 'The key, without its secret.', content: json(ApiKeySchema) } },
+  responses: { 200: { description: 'The key, without its secret.', content: jsonContent(ApiKeySchema) } },
 });
 
 export const revokeKeyRoute = defineRoute({

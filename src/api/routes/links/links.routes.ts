@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { LinkHeader, PageQuerySchema } from '../../http/pagination';
-import { DateTimeSchema, LocationHeader, noNul, repeatable } from '../../http/schemas';
+import { DateTimeSchema, LocationHeader, jsonContent, noNul, repeatable } from '../../http/schemas';
 import { IdempotencyHeaderSchema, idempotent } from '../../middleware/idempotency';
 import { defineRoute } from '../define-route';
 import { replayCreateLink, replayCreateLinks } from './links.handlers';
@@ -14,11 +14,6 @@ import {
 } from './links.schemas';
 
 const TAGS = ['Links'];
-// A body example is what Swagger UI's "Try it out" starts from: the smallest
-// request that works every time (no slug, which a second Execute would find taken).
-const json = <T extends z.ZodType>(schema: T, example?: unknown) => ({
-  'application/json': { schema, ...(example !== undefined && { example }) },
-});
 
 const ETagHeader = z.object({ ETag: z.string().openapi({ description: 'The link’s settings version.' }) });
 const IfMatchHeader = z.object({
@@ -41,10 +36,10 @@ export const createLinkRoute = defineRoute({
   middleware: [idempotent({ replay: replayCreateLink })],
   request: {
     headers: IdempotencyHeaderSchema,
-    body: { required: true, content: json(LinkInputSchema, { url: 'https://example.com/launch' }) },
+    body: { required: true, content: jsonContent(LinkInputSchema, { url: 'https://example.com/launch' }) },
   },
   responses: {
-    201: { description: 'Created.', headers: LocationHeader, content: json(LinkSchema) },
+    201: { description: 'Created.', headers: LocationHeader, content: jsonContent(LinkSchema) },
   },
 });
 
@@ -64,13 +59,15 @@ export const createLinksRoute = defineRoute({
     headers: IdempotencyHeaderSchema,
     body: {
       required: true,
-      content: json(BulkInputSchema, { links: [{ url: 'https://example.com/a' }, { url: 'https://example.com/b' }] }),
+      content: jsonContent(BulkInputSchema, {
+        links: [{ url: 'https://example.com/a' }, { url: 'https://example.com/b' }],
+      }),
     },
   },
   responses: {
     201: {
       description: 'All links were created, in the order given.',
-      content: json(z.object({ links: z.array(LinkSchema) }).openapi('BulkLinks')),
+      content: jsonContent(z.object({ links: z.array(LinkSchema) }).openapi('BulkLinks')),
     },
   },
 });
@@ -104,7 +101,7 @@ export const listLinksRoute = defineRoute({
   auth: 'viewer',
   request: { query: ListLinksQuerySchema },
   responses: {
-    200: { description: 'A page of links.', headers: LinkHeader, content: json(LinkPageSchema) },
+    200: { description: 'A page of links.', headers: LinkHeader, content: jsonContent(LinkPageSchema) },
   },
 });
 
@@ -119,7 +116,7 @@ export const getLinkRoute = defineRoute({
   errors: ['not-found'],
   request: { params: LinkIdParamsSchema },
   responses: {
-    200: { description: 'The link.', headers: ETagHeader, content: json(LinkSchema) },
+    200: { description: 'The link.', headers: ETagHeader, content: jsonContent(LinkSchema) },
     304: { description: 'Not modified.' },
   },
 });
@@ -139,10 +136,10 @@ export const updateLinkRoute = defineRoute({
   request: {
     params: LinkIdParamsSchema,
     headers: IfMatchHeader,
-    body: { required: true, content: json(LinkPatchSchema, { title: 'Launch', expiredUrl: null }) },
+    body: { required: true, content: jsonContent(LinkPatchSchema, { title: 'Launch', expiredUrl: null }) },
   },
   responses: {
-    200: { description: 'The changed link.', headers: ETagHeader, content: json(LinkSchema) },
+    200: { description: 'The changed link.', headers: ETagHeader, content: jsonContent(LinkSchema) },
   },
 });
 

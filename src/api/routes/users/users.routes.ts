@@ -1,11 +1,9 @@
-import { z } from '@hono/zod-openapi';
 import { LinkHeader, PageQuerySchema } from '../../http/pagination';
-import { IdParamSchema, LocationHeader } from '../../http/schemas';
+import { IdParamSchema, LocationHeader, jsonContent } from '../../http/schemas';
 import { defineRoute } from '../define-route';
 import { CreateUserSchema, UpdateUserSchema, UserPageSchema, UserSchema } from './users.schemas';
 
 const TAGS = ['Users'];
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 export const listUsersRoute = defineRoute({
   method: 'get',
@@ -18,7 +16,7 @@ export const listUsersRoute = defineRoute({
   auth: 'admin',
   request: { query: PageQuerySchema },
   responses: {
-    200: { description: 'A page of users.', headers: LinkHeader, content: json(UserPageSchema) },
+    200: { description: 'A page of users.', headers: LinkHeader, content: jsonContent(UserPageSchema) },
   },
 });
 
@@ -33,9 +31,9 @@ export const createUserRoute = defineRoute({
     'Create an API key for the user with `POST /api/v1/keys` and `userId`.',
   auth: 'admin',
   errors: ['email-taken'],
-  request: { body: { required: true, content: json(CreateUserSchema) } },
+  request: { body: { required: true, content: jsonContent(CreateUserSchema) } },
   responses: {
-    201: { description: 'Created.', headers: LocationHeader, content: json(UserSchema) },
+    201: { description: 'Created.', headers: LocationHeader, content: jsonContent(UserSchema) },
   },
 });
 
@@ -49,7 +47,7 @@ export const getUserRoute = defineRoute({
   auth: 'admin',
   errors: ['not-found'],
   request: { params: IdParamSchema },
-  responses: { 200: { description: 'The user.', content: json(UserSchema) } },
+  responses: { 200: { description: 'The user.', content: jsonContent(UserSchema) } },
 });
 
 export const updateUserRoute = defineRoute({
@@ -63,8 +61,8 @@ export const updateUserRoute = defineRoute({
     'Demoting the last admin is refused with 409.',
   auth: 'admin',
   errors: ['not-found', 'email-taken', 'last-admin'],
-  request: { params: IdParamSchema, body: { required: true, content: json(UpdateUserSchema) } },
-  responses: { 200: { description: 'The updated user.', content: json(UserSchema) } },
+  request: { params: IdParamSchema, body: { required: true, content: jsonContent(UpdateUserSchema) } },
+  responses: { 200: { description: 'The updated user.', content: jsonContent(UserSchema) } },
 });
 
 export const deleteUserRoute = defineRoute({

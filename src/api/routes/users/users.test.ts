@@ -87,37 +87,25 @@ describe.each(backends)('last admin (%s)', (_, url) => {
       expect(await admins()).toHaveLength(1);
     };
 
-    it('lets exactly one of two concurrent demotions of the last two admins through', async () => {
-      keyOf.set((await me(ADMIN_KEY)).user.id, ADMIN_KEY);
+    /** The admin left from the last race, and a second admin beside it. */
+    const twoAdmins = async () => {
+      if (!keyOf.size) keyOf.set((await me(ADMIN_KEY)).user.id, ADMIN_KEY);
       const first = await survivor();
       const second = await createAdmin(first.key);
       keyOf.set(second.id, second.key);
-      await race(
-        [first.id, second.id],
-        () => demote(first.id, first.key),
-        () => demote(second.id, second.key),
-      );
-    });
+      return [first, second] as const;
+    };
 
-    it('lets exactly one of two concurrent deletions of the last two admins through', async () => {
-      const first = await survivor();
-      const second = await createAdmin(first.key);
-      keyOf.set(second.id, second.key);
+    it.each([
+      ['two concurrent demotions', demote, demote],
+      ['two concurrent deletions', remove, remove],
+      ['a racing demotion and deletion', demote, remove],
+    ])('lets exactly one of %s of the last two admins through', async (_, a, b) => {
+      const [first, second] = await twoAdmins();
       await race(
         [first.id, second.id],
-        () => remove(first.id, first.key),
-        () => remove(second.id, second.key),
-      );
-    });
-
-    it('lets exactly one of a racing demotion and deletion through', async () => {
-      const first = await survivor();
-      const second = await createAdmin(first.key);
-      keyOf.set(second.id, second.key);
-      await race(
-        [first.id, second.id],
-        () => demote(first.id, first.key),
-        () => remove(second.id, second.key),
+        () => a(first.id, first.key),
+        () => b(second.id, second.key),
       );
     });
   });
