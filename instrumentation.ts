@@ -1,5 +1,6 @@
 // Runs once in each server runtime before it takes requests.
 export async function register(): Promise<void> {
-  // Node's HTTP server, under `next start` and `next dev`: answer TRACE, which Next cannot (app/_glue/node-guard.ts).
+  // Next's own Node HTTP server (`next start`, `next dev`): answer the methods
+  // Next cannot route, and keep the URL as sent (app/_glue/node-guard.ts).
   if (process.env.NEXT_RUNTIME === 'nodejs') await import('./app/_glue/node-guard');
 }

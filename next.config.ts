@@ -4,7 +4,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Tests and the worker build share this tree; keep Next's type-check to its own files.
   typescript: { tsconfigPath: 'tsconfig.json' },
-  // proxy.ts sees the URL exactly as the client sent it, and passes it on to the app.
+  // Also keeps Next's edge adapter from renaming `nxtP…` query keys and
+  // dropping `_rsc` in the URL our route gets (visitors' own parameters).
   skipProxyUrlNormalize: true,
 };
 

@@ -1,11 +1,12 @@
 // `npx tsx scripts/bench-routing.ts`: cached-redirect throughput (GET /{slug})
 // through `next start`, before and after the routing change, in one run with
 // interleaved rounds (bench/load.ts), plus the size of what each build ships.
-//   before      the base commit: app/[hopSlug] + app/api/[[...route]], two edge functions
-//   one route   this tree without proxy.ts / instrumentation.ts: app/[...hopPath] alone
-//   + proxy     this tree as it is: one route, proxy.ts, instrumentation.ts
-// Loopback only. BENCH_BASE (merge-base with main), BENCH_ROUNDS (5),
-// BENCH_SECONDS (4), BENCH_CONNECTIONS (50).
+//   before   the base commit (merge-base with main): app/[hopSlug] + app/api/[[...route]]
+//   bare     this tree without instrumentation.ts: app/[...hopPath] alone
+//   tree     this tree as it is
+// Loopback only. BENCH_REFS=name=ref,… adds builds of other commits;
+// BENCH_VARIANTS=before,tree picks; BENCH_REUSE=1 keeps earlier builds;
+// BENCH_BASE, BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (50).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ const SLUG = 'bench-routing';
 // Inside the repo (node_modules resolves upward) and git-ignored.
 const ROOT = '.data/bench-routing';
 const TREE = ['app', 'src/api', 'public', 'next.config.ts', 'tsconfig.json', 'package.json'];
-const EXTRA = ['proxy.ts', 'instrumentation.ts'];
+const EXTRA = ['proxy.ts', 'middleware.ts', 'instrumentation.ts'];
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
 
@@ -47,7 +48,7 @@ function snapshotCommit(name: string, commit: string): string {
 }
 
 /** The working tree's files, without tests. */
-function snapshotTree(name: string, extra: string[]): string {
+function snapshotTree(name: string, extra: string[] = EXTRA): string {
   const dir = fresh(name);
   for (const path of [...TREE, ...extra].filter((p) => existsSync(p)))
     cpSync(path, join(dir, path), { recursive: true, filter: (src) => !/\.(test|contract)\.tsx?$/.test(src) });
@@ -80,12 +81,13 @@ function sizes(dir: string): string[] {
 
 async function main(): Promise<void> {
   const base = process.env.BENCH_BASE ?? git('merge-base', 'HEAD', 'main');
+  const refs = (process.env.BENCH_REFS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]);
   const all = [
     { id: 'before', name: `before (${base.slice(0, 7)}): two routes`, snapshot: () => snapshotCommit('before', base) },
-    { id: 'one-route', name: 'one route, no proxy', snapshot: () => snapshotTree('one-route', []) },
-    { id: 'proxy', name: 'one route + proxy (branch)', snapshot: () => snapshotTree('proxy', EXTRA) },
+    ...refs.map(([id, ref]) => ({ id, name: `${id} (${git('rev-parse', '--short', ref)})`, snapshot: () => snapshotCommit(id, ref) })),
+    { id: 'bare', name: 'one route, no instrumentation', snapshot: () => snapshotTree('bare', []) },
+    { id: 'tree', name: 'this tree', snapshot: () => snapshotTree('tree') },
   ];
-  // BENCH_VARIANTS=before,proxy picks some; BENCH_REUSE=1 keeps builds from an earlier run.
   const pick = (process.env.BENCH_VARIANTS ?? all.map((v) => v.id).join(',')).split(',');
   const variants = all.filter((v) => pick.includes(v.id)).map((v) => ({ ...v, dir: join(ROOT, v.id) }));
   for (const v of variants) {

@@ -1,6 +1,6 @@
-// Shared by proxy.ts, instrumentation.ts and the route adapter: what Next
-// itself cannot hand to a route handler, and how we answer it. No imports:
-// the proxy bundle must stay small, and this must not pull in the app.
+// Shared by the Node guard (node-guard.ts, from instrumentation.ts) and the
+// route adapter: what Next cannot hand to a route handler, and how we answer
+// it. No imports: it must not pull the app into anything.
 
 /**
  * The methods the app implements on some resource. Next forwards exactly
@@ -10,10 +10,9 @@
 export const APP_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * Set by proxy.ts on every request it passes on: the path and query exactly
- * as the client sent them. Next rebuilds the query it gives an edge route
- * (its dynamic params mixed in, repeated keys regrouped); the adapter puts
- * this back.
+ * Set by the Node guard on every request: the path and query exactly as the
+ * client sent them. Next rebuilds the query it gives an edge route (its
+ * dynamic params mixed in, repeated keys regrouped); the adapter puts this back.
  */
 export const ORIGINAL_URL_HEADER = 'x-hop-original-url';
 

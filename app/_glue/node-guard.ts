@@ -1,31 +1,47 @@
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { notImplemented } from './methods';
+import { APP_METHODS, notImplemented, ORIGINAL_URL_HEADER } from './methods';
 
-// TRACE never reaches any code of ours through Next: before the proxy or a
-// route handler runs, Next turns the request into a WHATWG Request, whose
-// constructor refuses the methods the Fetch standard forbids (CONNECT, TRACE,
-// TRACK) with a TypeError, and Next answers that with a 500. Node's HTTP
-// server is the only layer that sees it, so TRACE is answered there, with the
-// same 501 problem as the proxy's. (CONNECT goes to the server's 'connect'
-// event and TRACK is refused by Node's parser: neither is a 'request'.)
+// What Next's own HTTP server (`next start`, `next dev`) must do before Next
+// sees a request, because no Next hook can:
 //
-// Next has no hook here: this wraps http.Server#emit for the server process
-// `next start` / `next dev` run (installed from instrumentation.ts). It does
-// nothing on platforms that bring their own HTTP front (Vercel, Workers).
-const GUARD = Symbol.for('hop.traceGuard');
+//  1. Methods. Next turns every request into a WHATWG Request before any code
+//     of ours (proxy or route) runs. TRACE (like CONNECT, TRACK) is a method
+//     the Fetch standard forbids: the constructor throws and Next answers a
+//     500. Any other method outside its seven (PROPFIND, MKCOL, QUERY, …) gets
+//     an empty 400 from the route module. Both get our 501 problem here.
+//  2. The URL. Next rebuilds the query it hands a dynamic route (its params
+//     mixed in, repeated keys regrouped); the URL as sent travels on in a
+//     header that the route adapter (src/api/next-adapter.ts) reads and removes.
+//
+// proxy.ts could do the second and half the first, but runs on every request:
+// ~1 ms of server CPU per redirect, a third of the throughput. Here it costs a
+// Set lookup and a header. This wraps http.Server#emit, as OpenTelemetry's
+// HTTP instrumentation does, from instrumentation.ts. Platforms that bring
+// their own HTTP front (Vercel, Workers) never run it.
+const GUARD = Symbol.for('hop.nextNodeGuard');
 const proto = Server.prototype as Server & { [GUARD]?: true };
+
+function answerNotImplemented(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  const id = req.headers['x-request-id'];
+  const { status, body, headers } = notImplemented(req.method!, path, typeof id === 'string' ? id : undefined);
+  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
 
 if (!proto[GUARD]) {
   proto[GUARD] = true;
   const emit = proto.emit;
   proto.emit = function emitGuarded(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'request' && (args[0] as IncomingMessage).method === 'TRACE') {
-      const [req, res] = args as [IncomingMessage, ServerResponse];
-      const path = (req.url ?? '/').split('?', 1)[0]!;
-      const id = req.headers['x-request-id'];
-      const { status, body, headers } = notImplemented('TRACE', path, typeof id === 'string' ? id : undefined);
-      res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
-      return true;
+    if (event === 'request') {
+      const req = args[0] as IncomingMessage;
+      if (!APP_METHODS.has(req.method!)) {
+        answerNotImplemented(req, args[1] as ServerResponse);
+        return true;
+      }
+      // Always set: a client's own header of this name never gets through.
+      if (req.url?.startsWith('/')) req.headers[ORIGINAL_URL_HEADER] = req.url;
+      else delete req.headers[ORIGINAL_URL_HEADER];
     }
     return emit.apply(this, [event, ...args] as Parameters<Server['emit']>);
   } as Server['emit'];

@@ -27,11 +27,12 @@ const pathOf = (pathAndQuery: string) => {
 /**
  * The URL the client sent. Next's edge adapter rebuilds the query of a
  * dynamic route: it adds the segment's values (`?hopPath=api&hopPath=v1…`,
- * overwriting a visitor's own `hopPath`) and regroups repeated keys. proxy.ts
- * sends the original path and query in a header; it is used only when its
- * path is this request's path, so a client forging it can change no more
- * than the query, which is theirs anyway. Without it (no proxy), the added
- * param is stripped: the best Next's rebuilt query allows.
+ * overwriting a visitor's own `hopPath`) and regroups repeated keys. Under
+ * `next start` / `next dev` the Node guard (app/_glue/node-guard.ts) sends the
+ * raw path and query in a header; it is used only when its path is this
+ * request's path, so a forged one (where no guard runs) changes nothing but
+ * the query, which is the client's anyway. Without it the added param is
+ * stripped: the best Next's rebuilt query allows.
  */
 function originalUrl(request: Request): string | null {
   const url = request.url;
@@ -40,7 +41,8 @@ function originalUrl(request: Request): string | null {
     request.headers.delete(ORIGINAL_URL_HEADER);
     const start = pathStart(url);
     if (pathOf(original) === pathOf(url.slice(start))) {
-      const sent = url.slice(0, start) + original;
+      // No query: just drop Next's. Else parse, to normalise as Workers' request.url is.
+      const sent = original.includes('?') ? new URL(url.slice(0, start) + original).href : url.slice(0, start) + original;
       return sent === url ? null : sent;
     }
   }
