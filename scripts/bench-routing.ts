@@ -8,7 +8,7 @@
 // BENCH_VARIANTS=before,tree picks; BENCH_REUSE=1 keeps earlier builds;
 // BENCH_BASE, BENCH_ROUNDS (5), BENCH_SECONDS (4), BENCH_CONNECTIONS (50).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sideBySide } from '../bench/load';
@@ -68,6 +68,10 @@ function sizes(dir: string): string[] {
     return `${kib(bufs.reduce((n, b) => n + b.length, 0))} raw, ${kib(bufs.reduce((n, b) => n + gzipSync(b).length, 0))} gzip`;
   };
   const lines = Object.entries(manifest.functions).map(([name, { files }]) => `edge function ${name}: ${measure(files)}`);
+  const guarded = readdirSync(join(next, 'server/chunks')).some(
+    (f) => f.endsWith('.js') && readFileSync(join(next, 'server/chunks', f), 'utf8').includes('hop.nextNodeGuard'),
+  );
+  lines.push(`Node guard (instrumentation.ts): ${guarded ? 'yes' : 'no'}`);
   // Next emits a middleware.js stub without a proxy; functions-config-manifest names a real one.
   const config = join(next, 'server/functions-config-manifest.json');
   const hasProxy = existsSync(config) && '/_middleware' in JSON.parse(readFileSync(config, 'utf8')).functions;
@@ -93,6 +97,10 @@ async function main(): Promise<void> {
   for (const v of variants) {
     if (process.env.BENCH_REUSE === '1' && existsSync(join(v.dir, '.next/BUILD_ID'))) continue;
     v.snapshot();
+    // Turbopack gives a nested project without its own instrumentation.ts the
+    // one of the repo around it: a no-op keeps "before" and "bare" clean.
+    const hook = join(v.dir, 'instrumentation.ts');
+    if (!existsSync(hook)) writeFileSync(hook, 'export function register(): void {}\n');
     log(`next build ${v.dir} …`);
     await nextBuild(v.dir);
   }
