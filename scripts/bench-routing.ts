@@ -67,7 +67,9 @@ function sizes(dir: string): string[] {
     const bufs = files.map((f) => readFileSync(join(next, f)));
     return `${kib(bufs.reduce((n, b) => n + b.length, 0))} raw, ${kib(bufs.reduce((n, b) => n + gzipSync(b).length, 0))} gzip`;
   };
-  const lines = Object.entries(manifest.functions).map(([name, { files }]) => `edge function ${name}: ${measure(files)}`);
+  const lines = Object.entries(manifest.functions).map(
+    ([name, { files }]) => `edge function ${name}: ${measure(files)}`,
+  );
   const guarded = readdirSync(join(next, 'server/chunks')).some(
     (f) => f.endsWith('.js') && readFileSync(join(next, 'server/chunks', f), 'utf8').includes('hop.nextNodeGuard'),
   );
@@ -78,17 +80,26 @@ function sizes(dir: string): string[] {
   const proxy = join(next, 'server/middleware.js');
   if (hasProxy) {
     const chunks = [...readFileSync(proxy, 'utf8').matchAll(/R\.c\("([^"]+)"\)/g)].map((m) => m[1]!);
-    lines.push(`node proxy (middleware.js + its chunks, runtime excluded): ${measure(['server/middleware.js', ...chunks])}`);
+    lines.push(
+      `node proxy (middleware.js + its chunks, runtime excluded): ${measure(['server/middleware.js', ...chunks])}`,
+    );
   }
   return lines;
 }
 
 async function main(): Promise<void> {
   const base = process.env.BENCH_BASE ?? git('merge-base', 'HEAD', 'main');
-  const refs = (process.env.BENCH_REFS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]);
+  const refs = (process.env.BENCH_REFS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => pair.split('=') as [string, string]);
   const all = [
     { id: 'before', name: `before (${base.slice(0, 7)}): two routes`, snapshot: () => snapshotCommit('before', base) },
-    ...refs.map(([id, ref]) => ({ id, name: `${id} (${git('rev-parse', '--short', ref)})`, snapshot: () => snapshotCommit(id, ref) })),
+    ...refs.map(([id, ref]) => ({
+      id,
+      name: `${id} (${git('rev-parse', '--short', ref)})`,
+      snapshot: () => snapshotCommit(id, ref),
+    })),
     { id: 'bare', name: 'one route, no instrumentation', snapshot: () => snapshotTree('bare', []) },
     { id: 'tree', name: 'this tree', snapshot: () => snapshotTree('tree') },
   ];
@@ -132,7 +143,9 @@ async function main(): Promise<void> {
     log(
       `\nnext start, GET /{slug} (cached), ${load.rounds} rounds × ${load.seconds} s each, ${load.connections} connections, interleaved; medians`,
     );
-    log(`${'server'.padEnd(34)}${'req/s'.padStart(7)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'server CPU/req'.padStart(16)}   rounds req/s`);
+    log(
+      `${'server'.padEnd(34)}${'req/s'.padStart(7)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'server CPU/req'.padStart(16)}   rounds req/s`,
+    );
     for (const r of runs)
       log(
         `${r.name.padEnd(34)}${r.rps.toFixed(0).padStart(7)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.errors).padStart(8)}${`${r.serverCpu.toFixed(0)} µs`.padStart(16)}   ${r.rounds.map((x) => x.rps.toFixed(0)).join(' / ')}`,

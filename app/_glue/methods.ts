@@ -24,8 +24,7 @@ const SANE_REQUEST_ID = /^[\w\-=]{1,255}$/;
  * Resource-independent by definition, so it needs no route table and no Allow.
  */
 export function notImplemented(method: string, path: string, requestIdHeader: string | null | undefined) {
-  const requestId =
-    requestIdHeader && SANE_REQUEST_ID.test(requestIdHeader) ? requestIdHeader : crypto.randomUUID();
+  const requestId = requestIdHeader && SANE_REQUEST_ID.test(requestIdHeader) ? requestIdHeader : crypto.randomUUID();
   const body = JSON.stringify({
     type: 'about:blank',
     title: 'Not Implemented',
@@ -54,6 +53,15 @@ export function notImplemented(method: string, path: string, requestIdHeader: st
 function accessLogLine(method: string, path: string, status: number, requestId: string): void {
   const level = process.env.LOG_LEVEL ?? 'info';
   if (level !== 'info' && level !== 'debug') return;
-  const line = { time: new Date().toISOString(), level: 'info', msg: 'request', method, path, status, durationMs: 0, requestId };
+  const line = {
+    time: new Date().toISOString(),
+    level: 'info',
+    msg: 'request',
+    method,
+    path,
+    status,
+    durationMs: 0,
+    requestId,
+  };
   console.log(JSON.stringify(line));
 }

@@ -42,7 +42,9 @@ function originalUrl(request: Request): string | null {
     const start = pathStart(url);
     if (pathOf(original) === pathOf(url.slice(start))) {
       // No query: just drop Next's. Else parse, to normalise as Workers' request.url is.
-      const sent = original.includes('?') ? new URL(url.slice(0, start) + original).href : url.slice(0, start) + original;
+      const sent = original.includes('?')
+        ? new URL(url.slice(0, start) + original).href
+        : url.slice(0, start) + original;
       return sent === url ? null : sent;
     }
   }

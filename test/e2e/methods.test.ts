@@ -27,26 +27,41 @@ function send(method: string, path: string, headers: Record<string, string> = {}
   });
 }
 
-const NOT_IMPLEMENTED = ['TRACE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'QUERY', 'PURGE'];
+const NOT_IMPLEMENTED = [
+  'TRACE',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'SEARCH',
+  'QUERY',
+  'PURGE',
+];
 const PATHS = ['/api/v1/links', '/any-slug', '/api/nothing-here', '/'];
 
 describe('e2e next: methods Next rejects before routing', () => {
-  it.each(NOT_IMPLEMENTED.flatMap((m) => PATHS.map((p) => [m, p])))('%s %s → 501 problem+json', async (method, path) => {
-    const res = await send(method, `${path}?q=1`);
-    expect(res.status, res.body).toBe(501);
-    expect(res.headers['content-type']).toBe('application/problem+json');
-    const body = JSON.parse(res.body) as Record<string, unknown>;
-    expect(body).toEqual({
-      type: 'about:blank',
-      title: 'Not Implemented',
-      status: 501,
-      detail: expect.stringContaining(method),
-      instance: path,
-      requestId: res.headers['x-request-id'],
-    });
-    // Nothing about the server: no stack, no file paths.
-    expect(res.body).not.toMatch(/\bat |\.next|node_modules|\/chunks\//);
-  });
+  it.each(NOT_IMPLEMENTED.flatMap((m) => PATHS.map((p) => [m, p])))(
+    '%s %s → 501 problem+json',
+    async (method, path) => {
+      const res = await send(method, `${path}?q=1`);
+      expect(res.status, res.body).toBe(501);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      const body = JSON.parse(res.body) as Record<string, unknown>;
+      expect(body).toEqual({
+        type: 'about:blank',
+        title: 'Not Implemented',
+        status: 501,
+        detail: expect.stringContaining(method),
+        instance: path,
+        requestId: res.headers['x-request-id'],
+      });
+      // Nothing about the server: no stack, no file paths.
+      expect(res.body).not.toMatch(/\bat |\.next|node_modules|\/chunks\//);
+    },
+  );
 
   it('echoes a sane X-Request-Id and replaces an insane one', async () => {
     const sane = await send('TRACE', '/api/v1/links', { 'X-Request-Id': 'trace-check-1' });
