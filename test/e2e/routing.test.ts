@@ -64,6 +64,12 @@ describe.each(Object.entries(servers))('e2e routing: %s', (_, base) => {
     }
     const asset = await send('/swagger-ui/init.js');
     expect(asset.status).toBe(200);
+    // public/favicon.ico (scripts/favicon.ts): browsers ask every origin for it.
+    const icon = await send('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    const bytes = new Uint8Array(await icon.arrayBuffer());
+    expect([...bytes.subarray(0, 4)]).toEqual([0, 0, 1, 0]); // ICONDIR: reserved 0, type 1 (icon)
     const deep = await send('/no/such/page', { headers: { Accept: 'application/json' } });
     expect(deep.status).toBe(404);
     expect(deep.headers.get('content-type')).toBe('application/problem+json');
