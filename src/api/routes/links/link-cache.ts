@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { RecordOf } from '../../db/model';
+import { MAX_LINK_CACHE_TTL_MS } from '../../lib/config';
 import type { REDIRECT_COLUMNS } from './links.queries';
 
 /** What the redirect path needs of a link; `expiresAt` in epoch ms. */
@@ -15,7 +16,7 @@ const NEGATIVE_TTL_MS = 5_000;
  * that made it evicts at once.
  */
 export class LinkCache {
-  readonly #cache = new LRUCache<string, CachedLink | false>({ max: 50_000, ttl: 60_000 });
+  readonly #cache = new LRUCache<string, CachedLink | false>({ max: 50_000, ttl: MAX_LINK_CACHE_TTL_MS });
 
   /** The link, `false` when known not to exist, `undefined` when unknown. */
   get(slug: string) {

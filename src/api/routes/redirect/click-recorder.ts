@@ -66,6 +66,7 @@ interface Drain {
 export class ClickRecorder {
   #open: Click[] = [];
   #batches: ClickBatch[] = [];
+  #pending = 0;
   #drain: Drain | null = null;
   readonly #options: RecorderOptions;
 
@@ -75,7 +76,7 @@ export class ClickRecorder {
 
   /** Clicks not yet written. */
   get pending(): number {
-    return this.#open.length + this.#batches.reduce((n, batch) => n + batch.clicks.length, 0);
+    return this.#pending;
   }
 
   /**
@@ -85,8 +86,9 @@ export class ClickRecorder {
    * `writeTimeoutMs` bounds one write, so a silent drain can be told dead.
    */
   record(click: Click, write: ClickWriter, writeTimeoutMs: number): Promise<void> | null {
-    if (this.pending >= this.#options.maxBuffered) this.#dropOldest();
+    if (this.#pending >= this.#options.maxBuffered) this.#dropOldest();
     this.#open.push(click);
+    this.#pending++;
     const now = Date.now();
     if (this.#drain && now - this.#drain.beat <= this.#drain.staleAfterMs) return null;
     const drain: Drain = { beat: now, staleAfterMs: writeTimeoutMs + this.#options.maxBackoffMs + 1_000 };
@@ -133,10 +135,13 @@ export class ClickRecorder {
     }
   }
 
+  /** Takes a written (or dropped) batch out; false when another drain already did. */
   #remove(batch: ClickBatch): boolean {
     const index = this.#batches.indexOf(batch);
-    if (index >= 0) this.#batches.splice(index, 1);
-    return index >= 0;
+    if (index < 0) return false;
+    this.#batches.splice(index, 1);
+    this.#pending -= batch.clicks.length;
+    return true;
   }
 
   #dropOldest() {
@@ -145,6 +150,7 @@ export class ClickRecorder {
       oldest.clicks.shift();
       if (!oldest.clicks.length) this.#batches.shift();
     } else this.#open.shift();
+    this.#pending--;
     this.#options.onDrop(1, 'buffer full');
   }
 }
