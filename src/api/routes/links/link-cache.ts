@@ -17,18 +17,26 @@ const NEGATIVE_TTL_MS = 5_000;
  */
 export class LinkCache {
   readonly #cache = new LRUCache<string, CachedLink | false>({ max: 50_000, ttl: MAX_LINK_CACHE_TTL_MS });
+  #generation = 0;
+
+  /** Advances on every eviction: a lookup that started before one may hold what it evicted. */
+  get generation() {
+    return this.#generation;
+  }
 
   /** The link, `false` when known not to exist, `undefined` when unknown. */
   get(slug: string) {
     return this.#cache.get(slug);
   }
 
-  set(slug: string, link: CachedLink | null, ttlMs: number) {
-    if (ttlMs <= 0) return;
+  /** Caches what a lookup that started at generation `since` found, unless a change came in between. */
+  set(slug: string, link: CachedLink | null, ttlMs: number, since: number) {
+    if (ttlMs <= 0 || since !== this.#generation) return;
     this.#cache.set(slug, link ?? false, { ttl: link ? ttlMs : Math.min(ttlMs, NEGATIVE_TTL_MS) });
   }
 
   evict(...slugs: string[]) {
+    this.#generation++;
     for (const slug of slugs) this.#cache.delete(slug);
   }
 }

@@ -5,22 +5,17 @@ import { errorPage } from '../../http/error-page';
 import type { AppEnv } from '../../lib/env';
 import { defer, geo } from '../../lib/platform';
 import type { CachedLink } from '../links';
-import {
-  CLAIM_CAPPED_CLICK,
-  clickParams,
-  FLUSH_CLICKS,
-  IS_EXHAUSTED,
-  LOOKUP_LINK,
-  type Click,
-} from './redirect.queries';
+import { CLAIM_CAPPED_CLICK, clickParams, FLUSH_CLICKS, CAP_STATE, LOOKUP_LINK, type Click } from './redirect.queries';
 import { parseUserAgent } from './user-agent';
 
 async function findLink(c: Context<AppEnv>, slug: string): Promise<CachedLink | null> {
-  const cached = c.var.linkCache.get(slug);
+  const { linkCache } = c.var;
+  const cached = linkCache.get(slug);
   if (cached !== undefined) return cached || null;
+  const since = linkCache.generation;
   const [row] = await db(c).query<Omit<CachedLink, 'expiresAt'> & { expiresAt: Date | null }>(LOOKUP_LINK, [slug]);
   const link = row ? { ...row, expiresAt: row.expiresAt?.getTime() ?? null } : null;
-  c.var.linkCache.set(slug, link, c.var.config.LINK_CACHE_TTL_MS);
+  linkCache.set(slug, link, c.var.config.LINK_CACHE_TTL_MS, since);
   return link;
 }
 
@@ -57,23 +52,28 @@ function describeClick(c: Context<AppEnv>, linkId: string, isBot: boolean): Clic
   };
 }
 
-// Exhaustion only ever ends by a PATCH, which evicts this isolate's entry:
-// once seen, it is remembered with the cached link.
+// Once seen exhausted, a cached link stays so in this isolate until its entry
+// goes: a PATCH here evicts it at once; one elsewhere shows within the TTL,
+// like any other change to the link.
 const exhaustedLinks = new WeakSet<CachedLink>();
+
+type CapState = 'within' | 'exhausted' | 'gone';
 
 /**
  * Whether this request may go to the destination of a capped link. A human
  * click is counted against the cap atomically; bots and HEAD never count,
  * but an exhausted link is exhausted for them too.
  */
-async function withinCap(c: Context<AppEnv>, link: CachedLink, click: Click): Promise<boolean> {
-  if (exhaustedLinks.has(link)) return false;
-  const client = db(c);
-  const within = click.is_bot
-    ? !(await client.query<{ exhausted: boolean }>(IS_EXHAUSTED, [link.id]))[0]?.exhausted
-    : (await client.query(CLAIM_CAPPED_CLICK, clickParams(click))).length > 0;
-  if (!within) exhaustedLinks.add(link);
-  return within;
+async function capState(c: Context<AppEnv>, link: CachedLink, click: Click): Promise<CapState> {
+  if (exhaustedLinks.has(link)) return 'exhausted';
+  const [state] = await db(c).query<{ within: boolean; found: boolean }>(
+    click.is_bot ? CAP_STATE : CLAIM_CAPPED_CLICK,
+    click.is_bot ? [link.id] : clickParams(click),
+  );
+  if (!state?.found) return 'gone';
+  if (state.within) return 'within';
+  exhaustedLinks.add(link);
+  return 'exhausted';
 }
 
 export async function followLink(c: Context<AppEnv>) {
@@ -94,7 +94,12 @@ export async function followLink(c: Context<AppEnv>) {
   const isBot = c.req.method === 'HEAD' || isbot(c.req.header('User-Agent') ?? '');
   const click = describeClick(c, link.id, isBot);
   if (link.maxClicks !== null) {
-    if (!(await withinCap(c, link, click))) {
+    const state = await capState(c, link, click);
+    if (state === 'gone') {
+      c.var.linkCache.evict(slug);
+      return errorPage(c, 404, `There is no short link /${slug}.`);
+    }
+    if (state === 'exhausted') {
       return link.exhaustedUrl
         ? c.redirect(link.exhaustedUrl, 302)
         : errorPage(c, 410, `The short link /${slug} has reached its click limit.`);

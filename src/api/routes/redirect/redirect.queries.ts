@@ -52,20 +52,23 @@ export const FLUSH_CLICKS = `with batch as (
   select (select count(*) from inserted) as inserted`;
 
 // A capped link counts a human click and checks the cap in one atomic
-// statement before redirecting: the cap holds exactly across isolates that
-// know of it. $1 the link, $2.. the click's columns after link_id.
+// statement before redirecting: exact among isolates that know of the cap.
+// The cap read is the database's (a cap removed elsewhere counts the click
+// like any other); `found` tells an exhausted link from one deleted meanwhile.
+// $1 the link, $2.. the click's columns after link_id.
 const CLICK_VALUES = Object.keys(CLICK_COLUMNS)
   .slice(1)
   .map((_, i) => `$${i + 2}`)
   .join(', ');
 export const CLAIM_CAPPED_CLICK = `with hit as (
-    update links set clicks = clicks + 1 where id = $1 and clicks < max_clicks returning id
+    update links set clicks = clicks + 1 where id = $1 and (max_clicks is null or clicks < max_clicks) returning id
+  ), inserted as (
+    insert into clicks (${COLUMNS}) select id, ${CLICK_VALUES} from hit returning 1
   )
-  insert into clicks (${COLUMNS}) select id, ${CLICK_VALUES} from hit
-  returning link_id`;
+  select exists (select 1 from hit) as within, exists (select 1 from links where id = $1) as found`;
 
-/** Whether a capped link has used its clicks (for bots and HEAD, which never count). */
-export const IS_EXHAUSTED = `select clicks >= max_clicks as exhausted from links where id = $1`;
+/** Whether a capped link has used its clicks (for bots and HEAD, which never count); no row: deleted. */
+export const CAP_STATE = `select coalesce(clicks < max_clicks, true) as within, true as found from links where id = $1`;
 
 /** The parameters of CLAIM_CAPPED_CLICK for a click. */
 export const clickParams = (click: Click) => Object.keys(CLICK_COLUMNS).map((key) => click[key as keyof Click]);

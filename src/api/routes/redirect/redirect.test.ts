@@ -8,7 +8,9 @@ import { FLUSH_CLICKS } from './redirect.queries';
 // What a click row holds, that a click batch counts once however often it is
 // written, that clicks survive a database outage, and what a second isolate
 // sees. Node only: it reads the table directly and takes the database down.
-const { send, isolate, db, server, env } = useLocalApp({ env: { LINK_CACHE_TTL_MS: '400' } });
+// Long enough that a loaded machine finishes a few requests within it.
+const TTL_MS = 1_500;
+const { send, isolate, db, server, env } = useLocalApp({ env: { LINK_CACHE_TTL_MS: String(TTL_MS) } });
 
 async function makeLink(body: Record<string, unknown> = {}) {
   const res = await send(
@@ -145,8 +147,42 @@ describe('two isolates', () => {
     await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', ADMIN_KEY, { url: 'https://example.com/after' }));
     expect(await location(send)).toBe('https://example.com/after');
     expect(await location(other)).toBe('https://example.com/before'); // its cache still holds
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
     expect(await location(other)).toBe('https://example.com/after');
+  });
+
+  it('follow a cap removed or a link deleted in the other at once, counting every click', async () => {
+    const other = isolate();
+    const capped = await makeLink({ maxClicks: 5 });
+    const visit = (slug: string, ua?: string) =>
+      other(`/${slug}`, {
+        redirect: 'manual',
+        headers: { Accept: 'application/json', ...(ua && { 'User-Agent': ua }) },
+      });
+    expect((await visit(capped.slug)).status).toBe(302); // cached there with its cap
+    await send(`/api/v1/links/${capped.id}`, jsonBody('PATCH', ADMIN_KEY, { maxClicks: null }));
+    expect((await visit(capped.slug)).status).toBe(302);
+    expect((await visit(capped.slug, 'Googlebot/2.1')).status).toBe(302);
+    expect(await clicks(capped.id)).toBe(2);
+    await send(`/api/v1/links/${capped.id}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
+    expect((await visit(capped.slug)).status).toBe(404);
+    expect((await visit(capped.slug, 'curl/8.5.0')).status).toBe(404);
+  });
+
+  it('see a cap raised in the other once their entry expires', async () => {
+    const other = isolate();
+    const once = await makeLink({ maxClicks: 1 });
+    const visit = () => other(`/${once.slug}`, { redirect: 'manual', headers: { Accept: 'application/json' } });
+    expect((await visit()).status).toBe(302);
+    expect((await visit()).status).toBe(410);
+    await send(`/api/v1/links/${once.id}`, jsonBody('PATCH', ADMIN_KEY, { maxClicks: 2 }));
+    expect((await send(`/${once.slug}`, { redirect: 'manual' })).status).toBe(302); // this isolate: at once
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
+    expect((await visit()).status).toBe(410); // the other: after its TTL, and the raised cap is used up
+    await send(`/api/v1/links/${once.id}`, jsonBody('PATCH', ADMIN_KEY, { maxClicks: 3 }));
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
+    expect((await visit()).status).toBe(302);
+    expect(await clicks(once.id)).toBe(3);
   });
 
   it('hold their own click buffers, and both land', async () => {
