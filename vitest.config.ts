@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { resolve } from './vitest.shared';
+import { fileURLToPath } from 'node:url';
+
+// `@/…` is the repository root, as in tsconfig.json's paths (tests in src/ import helpers by it).
+const resolve = { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL('./', import.meta.url)) }] };
 
 // One contract suite, three runtimes, plus end-to-end tests against real
 // `next start` and `wrangler dev` servers.

@@ -1,6 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineProject } from 'vitest/config';
-import { resolve } from './vitest.shared';
+import { fileURLToPath } from 'node:url';
+
+// `@/…` is the repository root, as in tsconfig.json's paths (tests in src/ import helpers by it).
+const resolve = { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL('./', import.meta.url)) }] };
 
 export default defineProject({
   resolve,

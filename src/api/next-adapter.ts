@@ -24,28 +24,35 @@ const pathOf = (pathAndQuery: string) => {
   return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
 };
 
+/** The query's pairs without Next's segment param, in a canonical order. */
+const pairs = (url: URL) =>
+  [...url.searchParams]
+    .filter(([key]) => key !== PARAM)
+    .map(([key, value]) => `${key}=${value}`)
+    .sort()
+    .join('&');
+
 /**
  * The URL the client sent. Next's edge adapter rebuilds the query of a
  * dynamic route: it adds the segment's values (`?hopPath=api&hopPath=v1…`,
  * overwriting a visitor's own `hopPath`) and regroups repeated keys. Under
  * `next start` / `next dev` the Node guard (app/_glue/node-guard.ts) sends the
- * raw path and query in a header; it is used only when its path is this
- * request's path, so a forged one (where no guard runs) changes nothing but
- * the query, which is the client's anyway. Without it the added param is
- * stripped: the best Next's rebuilt query allows.
+ * raw path and query in a header. Where no guard runs, a client could send
+ * that header itself: so it is used only when it has this request's path and
+ * the same query pairs (Next's param aside), i.e. when all it restores is the
+ * order of the client's own parameters and its own `hopPath`. Otherwise the
+ * added param is stripped: the best Next's rebuilt query allows.
  */
-function originalUrl(request: Request): string | null {
+export function originalUrl(request: Request): string | null {
   const url = request.url;
   const original = request.headers.get(ORIGINAL_URL_HEADER);
   if (original !== null) {
     request.headers.delete(ORIGINAL_URL_HEADER);
     const start = pathStart(url);
     if (pathOf(original) === pathOf(url.slice(start))) {
-      // No query: just drop Next's. Else parse, to normalise as Workers' request.url is.
-      const sent = original.includes('?')
-        ? new URL(url.slice(0, start) + original).href
-        : url.slice(0, start) + original;
-      return sent === url ? null : sent;
+      // Parsed, to normalise as Workers' request.url is.
+      const sent = new URL(url.slice(0, start) + original);
+      if (pairs(sent) === pairs(new URL(url))) return sent.href === url ? null : sent.href;
     }
   }
   if (!url.includes(`${PARAM}=`)) return null;
