@@ -18,7 +18,6 @@ import { accessLog } from './middleware/access-log';
 import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
-import { utf8Json } from './middleware/json-body';
 import { docs, registerComponents } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
@@ -129,7 +128,6 @@ export function createApp(routes: RouteModule[] = []): App {
     secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }),
     corsAllowList(),
     bodyLimitFromConfig(),
-    utf8Json(),
   );
   app.use(
     methodNotAllowed({

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 // routes/ on top; the app and entry files over everything. Nothing imports
 // upwards, and nothing under src/api imports node:* (it runs on the edge).
 const ROOT = import.meta.dirname;
+const REPO = resolve(ROOT, '..', '..');
 const RANK: Record<string, number> = { lib: 0, db: 1, http: 1, middleware: 2, routes: 3 };
 const TOP = 4;
 
@@ -28,7 +29,10 @@ const rank = (layer: string) => RANK[layer] ?? TOP;
 
 const files = sources(ROOT);
 const imports = files.flatMap((file) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s+'([^']+)'/g)].map(([, spec]) => ({ file, spec: spec! })),
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map(([, spec]) => ({
+    file,
+    spec: spec!,
+  })),
 );
 
 describe('layers', () => {
@@ -39,9 +43,13 @@ describe('layers', () => {
 
   it('never import a higher layer, and db/ and http/ not each other', () => {
     const wrong = imports
-      .map(({ file, spec }) => ({ file, spec, target: resolve(dirname(file), spec) }))
-      // Relative imports inside src/api; package.json and packages are outside the layers.
-      .filter(({ spec, target }) => spec.startsWith('.') && !relative(ROOT, target).startsWith('..'))
+      .map(({ file, spec }) => ({
+        file,
+        spec,
+        target: spec.startsWith('@/') ? resolve(REPO, spec.slice(2)) : resolve(dirname(file), spec),
+      }))
+      // Imports inside src/api, relative or through @/; package.json and packages are outside the layers.
+      .filter(({ spec, target }) => /^(\.|@\/)/.test(spec) && !relative(ROOT, target).startsWith('..'))
       .map(({ file, spec, target }) => ({ from: layerOf(file), to: layerOf(target), file, spec }))
       .filter(({ from, to }) => rank(to) > rank(from) || (from !== to && rank(to) === rank(from) && from !== '(app)'))
       .map(({ file, spec, from, to }) => `${relative(ROOT, file)} (${from}) imports ${spec} (${to})`);

@@ -6,7 +6,6 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('next/server', () => ({ after: () => {} }));
 const { handle, originalUrl } = await import('./next-adapter');
 
-const env = { LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://hop.test' };
 process.env.LOG_LEVEL = 'silent';
 
 /** The query the app sees, read back from a 422 problem's `instance`-free echo: the QR route validates `url`. */

@@ -108,6 +108,15 @@ it('pre-fills no optional parameter in Swagger UI', () => {
   expect(prefilled).toEqual([]);
 });
 
+it('documents no query, path or header parameter as nullable (a client would send null)', () => {
+  const nullable = operations().flatMap(([name, op]) =>
+    ((op.parameters ?? []) as Json[])
+      .filter((p) => [p.schema?.type].flat().includes('null'))
+      .map((p) => `${name} ${p.in} ${p.name}`),
+  );
+  expect(nullable).toEqual([]);
+});
+
 it('gives each problem response its own example, and request URLs their length limit', () => {
   const problem = document.components.schemas.Problem;
   const fieldExamples = Object.keys(problem.properties).filter((k) => problem.properties[k].example !== undefined);

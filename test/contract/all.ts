@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
+import { linkItemContract } from '../../src/api/routes/links/link-item.contract';
 import { destinationsContract } from '../../src/api/routes/links/destinations.contract';
 import { linksContract } from '../../src/api/routes/links/links.contract';
 import { meContract } from '../../src/api/routes/me/me.contract';
@@ -18,6 +19,7 @@ export function allContracts(send: Send) {
   describe('API keys', () => keysContract(send));
   describe('me', () => meContract(send));
   describe('links', () => linksContract(send));
+  describe('a link', () => linkItemContract(send));
   describe('link destinations', () => destinationsContract(send));
   describe('Idempotency-Key', () => idempotencyContract(send));
   describe('redirects', () => redirectContract(send));

@@ -59,8 +59,13 @@ function classifyV6(g: number[]): AddressKind {
       return classifyV4(embedded);
     }
   }
+  if (a === 0 && b === 0 && c === 0 && d === 0 && e === 0xffff && f === 0) return classifyV4(embedded); // translated
   if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return classifyV4(embedded); // NAT64
+  if (a === 0x64 && b === 0xff9b && c === 1) return 'private'; // local-use NAT64
+  if (a === 0x2002) return classifyV4(((b << 16) | c) >>> 0); // 6to4 carries an IPv4 address
+  if (a === 0x2001 && b === 0x0db8) return 'reserved'; // documentation
   if ((a & 0xfe00) === 0xfc00) return 'private'; // unique local
+  if ((a & 0xffc0) === 0xfec0) return 'private'; // site-local (deprecated)
   if ((a & 0xffc0) === 0xfe80) return 'link-local';
   if ((a & 0xff00) === 0xff00) return 'reserved'; // multicast
   return 'public';
@@ -68,8 +73,17 @@ function classifyV6(g: number[]): AddressKind {
 
 const INTRANET_SUFFIXES = ['.local', '.internal', '.home.arpa', '.lan'];
 
+/** A hostname without its trailing dots: `localhost..` and `localhost` are one host to DNS. */
+export const normalizeHostname = (hostname: string) => hostname.toLowerCase().replace(/\.+$/, '');
+
+/**
+ * What kind of place `hostname` is. Best effort: a public name that resolves
+ * to a private address (a DNS rebinding service, say) is only caught where
+ * the name is resolved, which the edge cannot do.
+ */
 export function classifyHost(hostname: string): AddressKind {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
+  const host = normalizeHostname(hostname);
+  if (host.includes('..')) return 'reserved'; // an empty label names no host
   if (host.startsWith('[')) {
     const groups = parseV6(host.slice(1, -1));
     return groups ? classifyV6(groups) : 'reserved';

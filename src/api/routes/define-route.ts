@@ -1,4 +1,4 @@
-import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPES,
@@ -8,6 +8,7 @@ import {
   type ProblemType,
 } from '../http/problem';
 import { requireRole, type Role } from '../middleware/auth';
+import { utf8Json } from '../middleware/json-body';
 
 export interface RouteOptions {
   /** Problems this operation can return beyond those derived from its request and auth. */
@@ -34,6 +35,9 @@ function problemTypes(config: RouteConfig, extra: ProblemType[] = [], auth?: Rol
     for (const type of ['malformed-body', 'body-too-large', 'unsupported-media-type'] as const) types.add(type);
   return [...types];
 }
+
+// Problems whose answer carries Retry-After.
+const RETRY_AFTER_TYPES = new Set<ProblemType>(['idempotency-in-progress', 'unavailable']);
 
 const EXAMPLE_DETAIL: Partial<Record<ProblemType, string>> = {
   validation: 'The body has 1 invalid field.',
@@ -70,8 +74,16 @@ function problemResponses(types: ProblemType[]) {
   }
   const responses: RouteConfig['responses'] = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const retries = list.filter((type) => RETRY_AFTER_TYPES.has(type));
     responses[status] = {
       description: list.map((type) => `\`${problemTypeUri(type)}\`: ${PROBLEM_TYPES[type].description}`).join('\n\n'),
+      ...(retries.length && {
+        headers: z.object({
+          'Retry-After': (retries.length < list.length ? z.string().optional() : z.string()).openapi({
+            description: `Seconds to wait before retrying (with ${retries.map((t) => `\`${problemTypeUri(t)}\``).join(', ')}).`,
+          }),
+        }),
+      }),
       content: {
         [PROBLEM_CONTENT_TYPE]: {
           schema: ProblemSchema,
@@ -93,7 +105,12 @@ function problemResponses(types: ProblemType[]) {
  */
 export function defineRoute<const R extends RouteConfig>(config: R & RouteOptions): DefinedRoute<R> {
   const { errors, auth, ...route } = config;
-  const middleware = [...(auth ? [requireRole(auth)] : []), ...[route.middleware ?? []].flat()];
+  // Authentication first: a caller without a valid key gets 401 before its body is read.
+  const middleware = [
+    ...(auth ? [requireRole(auth)] : []),
+    ...(route.request?.body ? [utf8Json()] : []),
+    ...[route.middleware ?? []].flat(),
+  ];
   return createRoute({
     security: auth ? [{ bearerAuth: [] }] : [],
     ...route,

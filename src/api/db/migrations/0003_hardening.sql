@@ -1,6 +1,7 @@
 -- Click batches are written at least once and counted exactly once; an
 -- idempotent write and its result commit together; a link's fallback URLs
--- need what triggers them.
+-- need what triggers them. Additive only, so instances of the previous
+-- version keep working while a deploy rolls out.
 
 -- A batch id the database refuses twice: a retried click batch counts once.
 create table click_batches (
@@ -9,21 +10,17 @@ create table click_batches (
 );
 create index click_batches_at on click_batches (at);
 
--- Idempotency records now hold the claim's token and lease, and the result
--- the fenced write recorded (its rows), instead of a stored response. Records
--- of the old shape cannot be replayed: they go (they expire within 24 h anyway).
-delete from idempotency_keys;
+-- Idempotency claims get a token and a lease, and record the fenced write's
+-- result (its rows). Rows of the previous version (response in headers/body,
+-- no token) are still replayed; those two columns go in a later migration,
+-- once no instance of that version runs.
 alter table idempotency_keys
-  drop column headers,
-  drop column body,
-  add column token uuid not null,
-  add column locked_until timestamptz not null,
+  add column token uuid,
+  add column locked_until timestamptz,
   add column result jsonb;
 
--- PATCH could leave a fallback URL without its trigger; such a fallback never
--- applied, so clearing it changes no redirect.
-update links set expired_url = null where expired_url is not null and expires_at is null;
-update links set exhausted_url = null where exhausted_url is not null and max_clicks is null;
+-- Checked for new writes now, without scanning the table under an exclusive
+-- lock; existing rows are fixed and validated in 0004.
 alter table links
-  add constraint links_expired_url_needs_expires_at check (expired_url is null or expires_at is not null),
-  add constraint links_exhausted_url_needs_max_clicks check (exhausted_url is null or max_clicks is not null);
+  add constraint links_expired_url_needs_expires_at check (expired_url is null or expires_at is not null) not valid,
+  add constraint links_exhausted_url_needs_max_clicks check (exhausted_url is null or max_clicks is not null) not valid;

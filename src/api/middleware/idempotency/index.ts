@@ -35,6 +35,13 @@ export const IdempotencyHeaderSchema = z.object({
     }),
 });
 
+export const ReplayedHeader = z.object({
+  'Idempotent-Replayed': z
+    .string()
+    .optional()
+    .openapi({ description: '`true` when this is the stored result of an earlier request with the same key.' }),
+});
+
 export interface IdempotencyClaim {
   userId: string;
   key: string;
@@ -51,12 +58,14 @@ const CLAIM = `insert into idempotency_keys (user_id, key, request_hash, token, 
   values ($1, $2, $3, $4, now() + make_interval(secs => $5))
   on conflict (user_id, key) do update
     set request_hash = excluded.request_hash, token = excluded.token, locked_until = excluded.locked_until,
-      status = null, result = null, created_at = now()
+      status = null, result = null, headers = null, body = null, created_at = now()
     where idempotency_keys.created_at < now() - interval '24 hours'
-      or (idempotency_keys.status is null and idempotency_keys.locked_until < now()
+      or (idempotency_keys.status is null
+        -- claims of the previous version had no lease: a minute
+        and coalesce(idempotency_keys.locked_until, idempotency_keys.created_at + interval '1 minute') < now()
         and idempotency_keys.request_hash = excluded.request_hash)
   returning true as claimed`;
-const READ = `select request_hash, status, result,
+const READ = `select request_hash, status, result, headers, body,
     greatest(0, ceil(extract(epoch from locked_until - now())))::int as "retryAfter"
   from idempotency_keys where user_id = $1 and key = $2`;
 const RELEASE = `delete from idempotency_keys where user_id = $1 and key = $2 and token = $3 and status is null`;
@@ -82,6 +91,15 @@ export function fence(c: Context<AppEnv>, params: unknown[]) {
   };
 }
 
+interface StoredClaim {
+  request_hash: string;
+  status: number | null;
+  result: unknown;
+  headers: Record<string, string> | null;
+  body: string | null;
+  retryAfter: number;
+}
+
 export interface IdempotentOptions {
   /** The response for a recorded result: what the first request answered, rebuilt from its rows. */
   replay: (c: Context<AppEnv>, status: number, result: unknown) => Response;
@@ -103,27 +121,36 @@ export function idempotent({ replay }: IdempotentOptions): MiddlewareHandler<App
     // The lease outlasts the request's one write, bounded by the query timeout.
     const leaseSeconds = c.var.config.DB_QUERY_TIMEOUT_MS / 1000 + 1;
 
-    const [claim] = await client.query<{ claimed: boolean }>(CLAIM, [userId, key, hash, token, leaseSeconds]);
-    if (!claim) {
-      const [stored] = await client.query<{
-        request_hash: string;
-        status: number | null;
-        result: unknown;
-        retryAfter: number;
-      }>(READ, [userId, key]);
-      if (!stored || stored.request_hash !== hash) {
+    const claim = async () => {
+      try {
+        return (await client.query<{ claimed: boolean }>(CLAIM, [userId, key, hash, token, leaseSeconds])).length > 0;
+      } catch (error) {
+        // It may have committed after the client gave up: free it (a no-op if it never landed).
+        await release(c, [userId, key, token]);
+        throw error;
+      }
+    };
+    // Twice at most: a claim released between our conflict and our read is free again.
+    for (let attempt = 0; !(await claim()); attempt++) {
+      const [stored] = await client.query<StoredClaim>(READ, [userId, key]);
+      if (!stored && attempt === 0) continue;
+      if (stored && stored.request_hash !== hash) {
         return problem(c, 'idempotency-key-reused', {
           detail: 'This Idempotency-Key was used with a different request.',
           errors: { 'Idempotency-Key': ['Already used with a different request body'] },
         });
       }
-      if (stored.status === null) {
+      if (!stored || stored.status === null) {
         return problem(c, 'idempotency-in-progress', {
           detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
-          headers: { 'Retry-After': String(Math.max(1, stored.retryAfter)) },
+          headers: { 'Retry-After': String(Math.max(1, stored?.retryAfter ?? 1)) },
         });
       }
-      const res = replay(c, stored.status, stored.result);
+      const res =
+        stored.result === null && stored.body !== null
+          ? // Recorded by the previous version: its stored response.
+            c.body(stored.body, stored.status as 201, stored.headers ?? {})
+          : replay(c, stored.status, stored.result);
       res.headers.set('Idempotent-Replayed', 'true');
       return res;
     }
@@ -140,7 +167,8 @@ export function idempotent({ replay }: IdempotentOptions): MiddlewareHandler<App
   };
 }
 
-const RELEASE_RETRIES = 6; // about 16 s of backoff, within a platform's waitUntil budget
+// Within a platform's waitUntil budget (Workers: ~30 s after the response).
+const RELEASE_FOR_MS = 20_000;
 
 /**
  * Frees the claim so a retry runs for real. If the database is away, keeps
@@ -152,12 +180,13 @@ async function release(c: Context<AppEnv>, params: [string, string, string]): Pr
     await once();
   } catch {
     const retry = async () => {
-      for (let i = 0; ; i++) {
-        await sleep(250 * 2 ** i);
+      const deadline = Date.now() + RELEASE_FOR_MS;
+      for (let wait = 250; ; wait *= 2) {
+        await sleep(wait);
         try {
           return await once();
         } catch (error) {
-          if (i + 1 >= RELEASE_RETRIES) throw error;
+          if (Date.now() + wait * 2 + c.var.config.DB_QUERY_TIMEOUT_MS > deadline) throw error;
         }
       }
     };

@@ -63,6 +63,8 @@ export function destinationsContract(send: Send) {
       ['a hex loopback', 'http://0x7f.0.0.1/', /loopback/],
       ['IPv4-mapped IPv6', 'http://[::ffff:169.254.169.254]/', /link-local/],
       ['an intranet name', 'http://intranet/', /private/],
+      ['localhost with trailing dots', 'http://localhost../x', /loopback/],
+      ['6to4 around a loopback address', 'http://[2002:7f00:1::]/', /loopback/],
     ])('refuses %s with a 422 that says why', async (_, url, why) => {
       const body = await expectInvalid(await create({ url }), ['url']);
       expect(body.errors!.url![0]).toMatch(why);
@@ -77,10 +79,13 @@ export function destinationsContract(send: Send) {
       await expectInvalid(await patch(id, { url: 'http://169.254.169.254/' }), ['url']);
     });
 
-    it('refuses this service’s own short domain', async () => {
-      const body = await expectInvalid(await create({ url: 'https://hop.test/other' }), ['url']);
-      expect(body.errors!.url![0]).toMatch(/own short domain/);
-    });
+    it.each(['https://hop.test/other', 'https://hop.test./x', 'http://HOP.test:8080/x'])(
+      'refuses this service’s own short domain: %s',
+      async (url) => {
+        const body = await expectInvalid(await create({ url }), ['url']);
+        expect(body.errors!.url![0]).toMatch(/own short domain/);
+      },
+    );
 
     it('accepts public addresses, by name or by number', async () => {
       for (const url of ['http://93.184.215.14/', 'http://[2606:4700::1111]/', 'https://sub.example.org:8443/p']) {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { classifyHost } from '../../lib/addresses';
+import { classifyHost, normalizeHostname } from '../../lib/addresses';
 import type { AppEnv } from '../../lib/env';
 import { publicBaseUrl } from '../../lib/platform';
 
@@ -30,8 +30,10 @@ export function destinationErrors(c: Context<AppEnv>, inputs: Checked[], path: (
       if (!value) continue;
       const url = new URL(value);
       const kind = classifyHost(url.hostname);
-      // Loopback is refused whatever its spelling, so aliases of a loopback base URL are covered too.
-      if (url.host === own.host) errors[`${path(i)}${field}`] = ['Must not point at this service’s own short domain'];
+      // Any port, any spelling of the name; loopback is refused whatever its
+      // spelling, so aliases of a loopback base URL are covered too.
+      if (normalizeHostname(url.hostname) === normalizeHostname(own.hostname))
+        errors[`${path(i)}${field}`] = ['Must not point at this service’s own short domain'];
       else if (kind !== 'public' && !(kind === 'private' && allowPrivate))
         errors[`${path(i)}${field}`] = [REFUSED[kind]];
     }

@@ -1,26 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Send } from '@/test/contract/suite';
-import { ADMIN_KEY, bearer, jsonBody, keyFor, unique } from '@/test/support/accounts';
+import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
+import { linkSuiteSetup, type LinkBody } from '@/test/support/links';
 
 // The links API through HTTP; run in Node, the edge-runtime VM and workerd.
 
-type LinkBody = Record<string, any>;
-
 export function linksContract(send: Send) {
-  let editor: string;
-  let viewer: string;
-  const create = (body: unknown, key = editor, headers: Record<string, string> = {}) =>
-    send('/api/v1/links', jsonBody('POST', key, body, headers));
-  const createOk = async (body: LinkBody): Promise<LinkBody> => {
-    const res = await create(body);
-    expect(res.status, await res.clone().text()).toBe(201);
-    return res.json();
-  };
-
-  beforeAll(async () => {
-    editor = (await keyFor(send, 'editor')).key;
-    viewer = (await keyFor(send, 'viewer')).key;
-  });
+  const { keys, create, createOk } = linkSuiteSetup(send);
 
   describe('POST /api/v1/links', () => {
     it('creates a link: 201, Location, shortUrl, qrUrl, clicks, normalised url', async () => {
@@ -108,13 +94,20 @@ export function linksContract(send: Send) {
       });
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await create({ url: 'https://e.com' }, viewer)).status).toBe(403);
+      // Not even read without a key: bytes that are not UTF-8 still get 401, not 400.
+      const unread = await send('/api/v1/links', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: new Uint8Array([0x7b, 0xe9, 0x7d]),
+      });
+      expect(unread.status).toBe(401);
+      expect((await create({ url: 'https://e.com' }, keys.viewer)).status).toBe(403);
       expect((await create({ url: 'https://e.com' }, ADMIN_KEY)).status).toBe(201);
     });
   });
 
   describe('POST /api/v1/links/bulk', () => {
-    const bulk = (links: unknown[]) => send('/api/v1/links/bulk', jsonBody('POST', editor, { links }));
+    const bulk = (links: unknown[]) => send('/api/v1/links/bulk', jsonBody('POST', keys.editor, { links }));
 
     it('creates all links, in order', async () => {
       const tag = unique('bulk-');
@@ -133,7 +126,7 @@ export function linksContract(send: Send) {
       ]);
       expect(res.status).toBe(422);
       expect(Object.keys((await res.json()).errors).sort()).toEqual(['links.1.url', 'links.2.slug']);
-      const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(editor) })).json();
+      const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(keys.editor) })).json();
       expect(listed.items).toEqual([]);
     });
 
@@ -147,7 +140,7 @@ export function linksContract(send: Send) {
       ]);
       expect(res.status).toBe(409);
       expect(Object.keys((await res.json()).errors)).toEqual(['links.1.slug']);
-      const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(editor) })).json();
+      const listed = await (await send(`/api/v1/links?tag=${tag}`, { headers: bearer(keys.editor) })).json();
       expect(listed.items).toEqual([]);
     });
 
@@ -166,7 +159,7 @@ export function linksContract(send: Send) {
   });
 
   describe('GET /api/v1/links', () => {
-    const list = async (query: string, key = viewer) => {
+    const list = async (query: string, key = keys.viewer) => {
       const res = await send(`/api/v1/links?${query}`, { headers: bearer(key) });
       expect(res.status, await res.clone().text()).toBe(200);
       return { res, body: await res.json() };
@@ -179,7 +172,7 @@ export function linksContract(send: Send) {
       const seen: string[] = [];
       let next: string | null = `/api/v1/links?tag=${tag}&limit=2`;
       while (next) {
-        const res = await send(next, { headers: bearer(viewer) });
+        const res = await send(next, { headers: bearer(keys.viewer) });
         const body = await res.json();
         expect(body.items.length).toBeLessThanOrEqual(2);
         seen.push(...body.items.map((l: LinkBody) => l.id));
@@ -239,136 +232,9 @@ export function linksContract(send: Send) {
       'q=%00',
       'tag=a%00',
     ])('refuses %s with 422', async (query) => {
-      const res = await send(`/api/v1/links?${query}`, { headers: bearer(viewer) });
+      const res = await send(`/api/v1/links?${query}`, { headers: bearer(keys.viewer) });
       expect(res.status).toBe(422);
       expect(Object.keys((await res.json()).errors)).toEqual([query.split('=')[0]]);
-    });
-  });
-
-  describe('GET, PATCH and DELETE /api/v1/links/{id}', () => {
-    it('gets a link with an ETag and answers If-None-Match with 304', async () => {
-      const link = await createOk({ url: 'https://example.com/' });
-      const res = await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual(link);
-      const etag = res.headers.get('etag')!;
-      expect(etag).toMatch(/^"/);
-      const again = await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer, { 'If-None-Match': etag }) });
-      expect(again.status).toBe(304);
-    });
-
-    it('answers a value only the database refuses with 422, not 500', async () => {
-      // 31 February passes the cursor's shape checks; Postgres rejects it (class 22).
-      const cursor = btoa(JSON.stringify(['2026-02-31 00:00:00+00', crypto.randomUUID()])).replace(/=+$/, '');
-      const res = await send(`/api/v1/links?cursor=${cursor}`, { headers: bearer(viewer) });
-      expect(res.status).toBe(422);
-      expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect((await res.json()).errors.request[0]).toMatch(/date/);
-    });
-
-    it('answers 404 for an unknown id and 422 for a malformed one', async () => {
-      expect((await send(`/api/v1/links/${crypto.randomUUID()}`, { headers: bearer(viewer) })).status).toBe(404);
-      expect((await send('/api/v1/links/not-a-uuid', { headers: bearer(viewer) })).status).toBe(422);
-    });
-
-    it('patches fields, clears with null, and changes the ETag', async () => {
-      const link = await createOk({ url: 'https://example.com/', title: 'Old', tags: ['x'] });
-      const etag = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).headers.get('etag')!;
-      const res = await send(
-        `/api/v1/links/${link.id}`,
-        jsonBody('PATCH', editor, { title: null, tags: ['y'], redirectStatus: 308 }),
-      );
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({
-        title: null,
-        tags: ['y'],
-        redirectStatus: 308,
-        url: 'https://example.com/',
-      });
-      expect(res.headers.get('etag')).not.toBe(etag);
-    });
-
-    it('honours If-Match: 412 when stale, 200 when current', async () => {
-      const link = await createOk({ url: 'https://example.com/' });
-      const etag = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).headers.get('etag')!;
-      const ok = await send(
-        `/api/v1/links/${link.id}`,
-        jsonBody('PATCH', editor, { title: 'One' }, { 'If-Match': etag }),
-      );
-      expect(ok.status).toBe(200);
-      const stale = await send(
-        `/api/v1/links/${link.id}`,
-        jsonBody('PATCH', editor, { title: 'Two' }, { 'If-Match': etag }),
-      );
-      expect(stale.status).toBe(412);
-      const del = await send(`/api/v1/links/${link.id}`, {
-        method: 'DELETE',
-        headers: bearer(editor, { 'If-Match': etag }),
-      });
-      expect(del.status).toBe(412);
-      const current = (await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).json();
-      expect((await current).title).toBe('One');
-    });
-
-    it('keeps the changed link whole: a fallback URL needs its trigger', async () => {
-      const plain = await createOk({ url: 'https://example.com/' });
-      const noTrigger = await send(
-        `/api/v1/links/${plain.id}`,
-        jsonBody('PATCH', editor, { expiredUrl: 'https://example.com/late', exhaustedUrl: 'https://example.com/gone' }),
-      );
-      expect(noTrigger.status).toBe(422);
-      expect(Object.keys((await noTrigger.json()).errors)).toEqual([
-        expect.stringMatching(/^(expiredUrl|exhaustedUrl)$/),
-      ]);
-
-      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-      const timed = await createOk({ url: 'https://example.com/', expiresAt, expiredUrl: 'https://example.com/late' });
-      const clearOnlyTrigger = await send(`/api/v1/links/${timed.id}`, jsonBody('PATCH', editor, { expiresAt: null }));
-      expect(clearOnlyTrigger.status).toBe(422);
-      expect(Object.keys((await clearOnlyTrigger.json()).errors)).toEqual(['expiredUrl']);
-      const capped = await createOk({
-        url: 'https://example.com/',
-        maxClicks: 3,
-        exhaustedUrl: 'https://example.com/gone',
-      });
-      const uncap = await send(`/api/v1/links/${capped.id}`, jsonBody('PATCH', editor, { maxClicks: null }));
-      expect(Object.keys((await uncap.json()).errors)).toEqual(['exhaustedUrl']);
-
-      const clearBoth = await send(
-        `/api/v1/links/${timed.id}`,
-        jsonBody('PATCH', editor, { expiresAt: null, expiredUrl: null }),
-      );
-      expect(clearBoth.status).toBe(200);
-      expect(await clearBoth.json()).toMatchObject({ expiresAt: null, expiredUrl: null });
-      const addBoth = await send(
-        `/api/v1/links/${plain.id}`,
-        jsonBody('PATCH', editor, { maxClicks: 9, exhaustedUrl: 'https://example.com/gone' }),
-      );
-      expect(addBoth.status).toBe(200);
-      // The refused patches changed nothing.
-      const current = await (await send(`/api/v1/links/${capped.id}`, { headers: bearer(viewer) })).json();
-      expect(current).toMatchObject({ maxClicks: 3, exhaustedUrl: 'https://example.com/gone' });
-    });
-
-    it('refuses an empty patch, a taken slug, and a viewer', async () => {
-      const link = await createOk({ url: 'https://example.com/' });
-      const other = await createOk({ url: 'https://example.com/' });
-      expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, {}))).status).toBe(422);
-      expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', editor, { slug: other.slug }))).status).toBe(
-        409,
-      );
-      expect((await send(`/api/v1/links/${link.id}`, jsonBody('PATCH', viewer, { title: 'x' }))).status).toBe(403);
-      expect(
-        (await send(`/api/v1/links/${crypto.randomUUID()}`, jsonBody('PATCH', editor, { title: 'x' }))).status,
-      ).toBe(404);
-    });
-
-    it('deletes: 204, then 404', async () => {
-      const link = await createOk({ url: 'https://example.com/' });
-      expect((await send(`/api/v1/links/${link.id}`, { method: 'DELETE', headers: bearer(viewer) })).status).toBe(403);
-      expect((await send(`/api/v1/links/${link.id}`, { method: 'DELETE', headers: bearer(editor) })).status).toBe(204);
-      expect((await send(`/api/v1/links/${link.id}`, { headers: bearer(viewer) })).status).toBe(404);
-      expect((await send(`/api/v1/links/${link.id}`, { method: 'DELETE', headers: bearer(editor) })).status).toBe(404);
     });
   });
 }

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { LinkHeader, PageQuerySchema } from '../../http/pagination';
 import { DateTimeSchema, LocationHeader, jsonContent, noNul, repeatable } from '../../http/schemas';
-import { IdempotencyHeaderSchema, idempotent } from '../../middleware/idempotency';
+import { IdempotencyHeaderSchema, idempotent, ReplayedHeader } from '../../middleware/idempotency';
 import { defineRoute } from '../define-route';
 import { replayCreateLink, replayCreateLinks } from './links.handlers';
 import {
@@ -39,7 +39,11 @@ export const createLinkRoute = defineRoute({
     body: { required: true, content: jsonContent(LinkInputSchema, { url: 'https://example.com/launch' }) },
   },
   responses: {
-    201: { description: 'Created.', headers: LocationHeader, content: jsonContent(LinkSchema) },
+    201: {
+      description: 'Created, or replayed for a repeated Idempotency-Key.',
+      headers: LocationHeader.extend(ReplayedHeader.shape),
+      content: jsonContent(LinkSchema),
+    },
   },
 });
 
@@ -66,7 +70,8 @@ export const createLinksRoute = defineRoute({
   },
   responses: {
     201: {
-      description: 'All links were created, in the order given.',
+      description: 'All links were created, in the order given (or replayed for a repeated Idempotency-Key).',
+      headers: ReplayedHeader,
       content: jsonContent(z.object({ links: z.array(LinkSchema) }).openapi('BulkLinks')),
     },
   },
@@ -136,7 +141,7 @@ export const updateLinkRoute = defineRoute({
   request: {
     params: LinkIdParamsSchema,
     headers: IfMatchHeader,
-    body: { required: true, content: jsonContent(LinkPatchSchema, { title: 'Launch', expiredUrl: null }) },
+    body: { required: true, content: jsonContent(LinkPatchSchema, { title: 'Launch' }) },
   },
   responses: {
     200: { description: 'The changed link.', headers: ETagHeader, content: jsonContent(LinkSchema) },

@@ -33,7 +33,15 @@ export const QrQuerySchema = z.object({
     .min(0)
     .max(16)
     .default(2)
-    .openapi({ description: 'Quiet zone around the code, in modules, 0–16 (default 2).' }),
+    // Spelled out: a coerced 0–16 accepts null (as 0), which the generator would
+    // document as nullable, and a `type` override replaces the whole schema.
+    .openapi({
+      type: 'integer',
+      minimum: 0,
+      maximum: 16,
+      default: 2,
+      description: 'Quiet zone around the code, in modules, 0–16 (default 2).',
+    }),
   ecc: z
     .enum(['L', 'M', 'Q', 'H'])
     .default('M')

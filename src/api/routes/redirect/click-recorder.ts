@@ -17,7 +17,7 @@ export interface RecorderOptions {
   /** The longest one drain runs; what is left waits for the next request's drain. */
   budgetMs: number;
   maxBatch: number;
-  /** Beyond this many waiting clicks the oldest are dropped (and logged). */
+  /** Beyond this many waiting clicks new ones are dropped (and logged); batches being written stay whole. */
   maxBuffered: number;
   /** Backoff after the first failed write; it doubles up to maxBackoffMs. */
   baseBackoffMs: number;
@@ -25,9 +25,12 @@ export interface RecorderOptions {
   /** Consecutive failures of a batch with an error that is not the database being away. */
   maxFailures: number;
   onDrop: (count: number, reason: string) => void;
+  /** How the recorder waits (tests pass one that records the delays). */
+  sleep: (ms: number) => Promise<void>;
 }
 
 export const RECORDER_DEFAULTS: Omit<RecorderOptions, 'onDrop'> = {
+  sleep,
   windowMs: 20,
   // Workers stop waitUntil work about 30 s after the response.
   budgetMs: 20_000,
@@ -38,9 +41,9 @@ export const RECORDER_DEFAULTS: Omit<RecorderOptions, 'onDrop'> = {
   maxFailures: 5,
 };
 
-// The database is away, a link was deleted between the join and the insert
-// (the next attempt drops its clicks), or two writers collided: try again.
-const TRANSIENT_SQLSTATE = new Set(['23503', '40001', '40P01']);
+// The database is away, or two writers collided (serialization failure,
+// deadlock; FLUSH_CLICKS locks rows in order, but a retry costs nothing): try again.
+const TRANSIENT_SQLSTATE = new Set(['40001', '40P01']);
 export const isTransient = (error: unknown) =>
   error instanceof DatabaseUnavailableError ||
   (error instanceof NeonDbError && TRANSIENT_SQLSTATE.has(error.code ?? ''));
@@ -49,6 +52,7 @@ interface Drain {
   /** Last sign of life: a drain silent for longer than `staleAfterMs` was cut off. */
   beat: number;
   staleAfterMs: number;
+  writeTimeoutMs: number;
 }
 
 /**
@@ -86,24 +90,28 @@ export class ClickRecorder {
    * `writeTimeoutMs` bounds one write, so a silent drain can be told dead.
    */
   record(click: Click, write: ClickWriter, writeTimeoutMs: number): Promise<void> | null {
-    if (this.#pending >= this.#options.maxBuffered) this.#dropOldest();
-    this.#open.push(click);
-    this.#pending++;
+    if (this.#pending >= this.#options.maxBuffered) this.#options.onDrop(1, 'buffer full');
+    else {
+      this.#open.push(click);
+      this.#pending++;
+    }
     const now = Date.now();
     if (this.#drain && now - this.#drain.beat <= this.#drain.staleAfterMs) return null;
-    const drain: Drain = { beat: now, staleAfterMs: writeTimeoutMs + this.#options.maxBackoffMs + 1_000 };
+    const staleAfterMs = writeTimeoutMs + this.#options.maxBackoffMs + 1_000;
+    const drain: Drain = { beat: now, staleAfterMs, writeTimeoutMs };
     this.#drain = drain;
     return this.#run(drain, write);
   }
 
   async #run(drain: Drain, write: ClickWriter): Promise<void> {
-    const { windowMs, budgetMs, baseBackoffMs, maxBackoffMs, maxFailures, onDrop } = this.#options;
+    const { windowMs, budgetMs, baseBackoffMs, maxBackoffMs, maxFailures, onDrop, sleep } = this.#options;
     const deadline = Date.now() + budgetMs;
     let attempt = 0;
     let failures = 0;
     try {
       await sleep(windowMs);
-      while (Date.now() < deadline) {
+      // A write may take up to its timeout: start one only if it can end within the budget.
+      while (Date.now() + drain.writeTimeoutMs < deadline) {
         this.#seal();
         const batch = this.#batches[0];
         if (!batch) break;
@@ -142,16 +150,6 @@ export class ClickRecorder {
     this.#batches.splice(index, 1);
     this.#pending -= batch.clicks.length;
     return true;
-  }
-
-  #dropOldest() {
-    const oldest = this.#batches[0];
-    if (oldest) {
-      oldest.clicks.shift();
-      if (!oldest.clicks.length) this.#batches.shift();
-    } else this.#open.shift();
-    this.#pending--;
-    this.#options.onDrop(1, 'buffer full');
   }
 }
 

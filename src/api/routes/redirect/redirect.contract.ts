@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Send } from '@/test/contract/suite';
 import { bearer, jsonBody, keyFor, unique } from '@/test/support/accounts';
 

@@ -28,7 +28,8 @@ export const LOOKUP_LINK = `select ${selectList(REDIRECT_COLUMNS)} from links wh
 // up) inserts and counts nothing; a concurrent retry waits on the id's index
 // entry, then does nothing. Link rows are locked in id order so two batches
 // cannot deadlock. Clicks of links deleted meanwhile are dropped with them.
-// Claims older than a day are pruned a few at a time.
+// Claims older than a day are pruned a few at a time, skipping rows another
+// flush is pruning, so flushes of unrelated links never wait on each other.
 export const FLUSH_CLICKS = `with batch as (
     insert into click_batches (id) values ($2) on conflict do nothing returning id
   ), input as (
@@ -47,7 +48,7 @@ export const FLUSH_CLICKS = `with batch as (
     returning 1
   ), pruned as (
     delete from click_batches where id in (
-      select id from click_batches where at < now() - interval '1 day' order by at limit 100)
+      select id from click_batches where at < now() - interval '1 day' order by at limit 100 for update skip locked)
   )
   select (select count(*) from inserted) as inserted`;
 

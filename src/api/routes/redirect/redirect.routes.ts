@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../define-route';
-import { SlugSchema } from '../links/links.schemas';
+import { SLUG_PATTERN } from '../links/links.schemas';
 
 const LocationHeader = z.object({
   Location: z.string().openapi({ format: 'uri', description: 'The destination, or a fallback URL.' }),
@@ -19,7 +19,10 @@ export const followLinkRoute = defineRoute({
     'Expired or exhausted links go to their fallback URL, or answer 410. Unknown slugs answer 404: an HTML page for ' +
     'browsers, problem+json when `Accept` prefers JSON. HEAD works alike and never counts as a click; neither do bots.',
   errors: ['not-found', 'gone', 'unavailable'],
-  request: { params: z.object({ slug: SlugSchema }) },
+  // Documented as a raw parameter: a request-side `params` schema would make
+  // defineRoute document a 422, but a slug that does not match the route's
+  // pattern never reaches it (404).
+  parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: SLUG_PATTERN.source } }],
   responses: {
     301: { description: 'Moved permanently (link setting).', headers: LocationHeader },
     302: { description: 'Found: the default, and the fallback URLs.', headers: LocationHeader },
