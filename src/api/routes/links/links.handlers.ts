@@ -2,6 +2,7 @@ import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import { NeonDbError } from '@neondatabase/serverless';
 import type { Context } from 'hono';
 import { db } from '../../db';
+import { noneMatch, parseIfMatch, versionTag } from '../../http/etag';
 import { cursorColumn, keysetPage, paginate } from '../../http/pagination';
 import { problem } from '../../http/problem';
 import { invalid, noErrors } from '../../http/validation';
@@ -21,10 +22,8 @@ import type {
 import type { Link, LinkInput } from './links.schemas';
 import {
   CHECK_FIELDS,
-  etagOf,
   insertLinks,
   insertRecord,
-  parseIfMatch,
   SELECT_LINK,
   selectLink,
   setClause,
@@ -160,11 +159,8 @@ export const getLink: Handler<typeof getLinkRoute> = async (c) => {
   const [row] = await db(c).query(`select ${SELECT_LINK} from links where id = $1`, [id]);
   if (!row) return problem(c, 'not-found', { detail: `No link has the id ${id}.` });
   const record = toLinkRecord(row);
-  const etag = etagOf(record);
-  const inm = c.req.header('If-None-Match');
-  if (inm && (inm.trim() === '*' || inm.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))) {
-    return c.body(null, 304, { ETag: etag });
-  }
+  const etag = versionTag(record);
+  if (noneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag });
   return c.json(toLink(record, publicBaseUrl(c)), 200, { ETag: etag });
 };
 
@@ -203,7 +199,7 @@ export const updateLink: Handler<typeof updateLinkRoute> = async (c) => {
   if (!row) return missOrStale(c, id);
   c.var.linkCache.evict(row.oldSlug as string, row.slug as string);
   const record = toLinkRecord(row);
-  return c.json(toLink(record, publicBaseUrl(c)), 200, { ETag: etagOf(record) });
+  return c.json(toLink(record, publicBaseUrl(c)), 200, { ETag: versionTag(record) });
 };
 
 export const deleteLink: Handler<typeof deleteLinkRoute> = async (c) => {

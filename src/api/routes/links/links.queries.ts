@@ -43,21 +43,6 @@ export const selectLink = (table = '') => selectList(LINK_COLUMNS, table);
 export const SELECT_LINK = selectLink();
 export const toLinkRecord = (row: Record<string, unknown>) => fromRow(LINK_COLUMNS, row);
 
-/** The strong validator of a link's settings (the live `clicks` counter is not part of it). */
-export const etagOf = (link: Pick<LinkRecord, 'id' | 'version'>) => `"${link.id.slice(0, 8)}.${link.version}"`;
-
-/** Versions named by an If-Match header; `null` for `*` (any current version). */
-export function parseIfMatch(header: string | undefined, id: string): number[] | null | undefined {
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return null;
-  const versions: number[] = [];
-  for (const tag of header.split(',')) {
-    const match = /^\s*"([0-9a-f]{8})\.(\d+)"\s*$/.exec(tag);
-    if (match && match[1] === id.slice(0, 8)) versions.push(Number(match[2]));
-  }
-  return versions;
-}
-
 /** A recordset row for INSERT_LINKS: writable columns by column name, plus the input's position. */
 export const insertRecord = (ord: number, values: { [K in WritableField]?: unknown }) => ({
   ord,

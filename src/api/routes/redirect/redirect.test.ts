@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
+import { POSTGRES_URL, skipWithoutPostgres } from '@/test/support/backends';
 import { useLocalApp } from '@/test/support/local-app';
 import { sendDeferred } from '@/test/contract/send';
 import { createApp } from '../../app';
@@ -190,5 +192,37 @@ describe('two isolates', () => {
     const other = isolate();
     await Promise.all([send(`/${link.slug}`), other(`/${link.slug}`), other(`/${link.slug}`)]);
     expect(await clicks(link.id)).toBe(3);
+  });
+});
+
+describe.skipIf(skipWithoutPostgres('PostgreSQL'))('click batches on PostgreSQL', () => {
+  const pgApp = useLocalApp({ backend: POSTGRES_URL });
+
+  it('makes a retry of a batch still being written wait for it, then count nothing', async () => {
+    const res = await pgApp.send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/' }));
+    const { id: linkId } = (await res.json()) as { id: string };
+    const batch = JSON.stringify([{ link_id: linkId, at: new Date().toISOString(), is_bot: false }]);
+    const batchId = crypto.randomUUID();
+    // The first write, still open: its client has given up, its transaction has not.
+    const first = new pg.Client({ connectionString: pgApp.backendUrl() });
+    await first.connect();
+    await first.query('begin');
+    await first.query(FLUSH_CLICKS, [batch, batchId]);
+    const retry = pgApp.db().query<{ inserted: string }>(FLUSH_CLICKS, [batch, batchId]);
+    const watcher = new pg.Client({ connectionString: pgApp.backendUrl() });
+    await watcher.connect();
+    for (let deadline = Date.now() + 10_000; ;) {
+      const { rows } = await watcher.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
+      if (rows[0]!.n >= 1) break; // the retry waits on the batch id's index entry
+      if (Date.now() > deadline) throw new Error('the retry never waited on the first write');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await first.query('commit');
+    await Promise.all([first.end(), watcher.end()]);
+    expect(Number((await retry)[0]!.inserted)).toBe(0);
+    const [row] = await pgApp.db().query<{ clicks: string }>('select clicks from links where id = $1', [linkId]);
+    expect(Number(row!.clicks)).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
+import { BACKENDS, skipWithoutPostgres } from '@/test/support/backends';
 import { useLocalApp } from '@/test/support/local-app';
 import { expectProblem } from '@/test/support/problem';
 
@@ -10,13 +11,8 @@ import { expectProblem } from '@/test/support/problem';
 // there the test holds both users' rows locked until both requests are
 // waiting inside the database, so the race happens every time, not by luck.
 
-const backends = [
-  ['PGlite', undefined],
-  ['PostgreSQL', process.env.TEST_DATABASE_URL],
-] as const;
-
-describe.each(backends)('last admin (%s)', (_, url) => {
-  describe.skipIf(_ === 'PostgreSQL' && !url)('', () => {
+describe.each(BACKENDS)('last admin (%s)', (name, url) => {
+  describe.skipIf(skipWithoutPostgres(name))('', () => {
     const { send, db, backendUrl } = useLocalApp({ backend: url });
     const admins = async () =>
       (await db().query<{ id: string }>("select id from users where role = 'admin' order by id")).map((r) => r.id);
