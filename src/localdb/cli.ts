@@ -2,6 +2,8 @@
 //   LOCALDB_PORT         HTTP port (default 4444); also the port in DATABASE_URL
 //   LOCALDB_BACKEND_URL  postgres:// URL of a PostgreSQL server; unset = embedded PGlite under .data/
 //   LOCALDB_PG_PORT      PGlite only: TCP port for psql and other Postgres clients (default: any free port)
+//   REDIS_URL            redis:// URL: also serve Upstash's REST protocol in front of that Redis
+//   LOCALDB_REDIS_TOKEN  the REST protocol's bearer token (default: a random one, printed)
 import { DEFAULT_LOCAL_DB_PORT } from '../api/lib/hosts';
 import { startLocalDb } from './index';
 
@@ -13,6 +15,8 @@ const db = await startLocalDb({
   backend,
   dataDir: '.data/pglite',
   pgPort: Number(process.env.LOCALDB_PG_PORT ?? 0),
+  redisUrl: process.env.REDIS_URL || null,
+  redisToken: process.env.LOCALDB_REDIS_TOKEN || undefined,
 });
 
 const where =
@@ -24,6 +28,12 @@ if (db.backend === 'pglite') {
   console.log(
     `psql: psql postgresql://${u.username}:${u.password}@${db.pgAddress.host}:${db.pgAddress.port}${u.pathname}`,
   );
+}
+
+if (db.upstash) {
+  console.log(`localdb: Upstash REST protocol on ${db.upstash.url} in front of ${process.env.REDIS_URL}`);
+  console.log(`UPSTASH_REDIS_REST_URL=${db.upstash.url}`);
+  console.log(`UPSTASH_REDIS_REST_TOKEN=${db.upstash.token}`);
 }
 
 let stopping = false;

@@ -2,8 +2,10 @@
 // local server running in another process. Plain fetch, no server code, so
 // tests can import it without pulling in PGlite.
 import type { Fault, LocalDbStats } from './fault-gate';
+import type { StoreFault } from './upstash-rest';
 
 export type { Fault, LocalDbStats } from './fault-gate';
+export type { StoreFault } from './upstash-rest';
 
 export interface LocalDbControl {
   setFault(fault: Fault): Promise<void>;
@@ -11,6 +13,9 @@ export interface LocalDbControl {
   fault(): Promise<Fault | null>;
   stats(): Promise<LocalDbStats>;
   resetStats(): Promise<void>;
+  /** The store's (Upstash REST front's) own fault switch. */
+  setStoreFault(fault: StoreFault): Promise<void>;
+  clearStoreFault(): Promise<void>;
   /** Polls stats() until the predicate holds, e.g. (s) => s.held === 1; rejects after timeoutMs. */
   waitForStats(predicate: (s: LocalDbStats) => boolean, timeoutMs?: number): Promise<LocalDbStats>;
 }
@@ -35,6 +40,8 @@ export function localDbControl(controlUrl: string): LocalDbControl {
     fault: () => call<{ fault: Fault | null }>('GET', 'fault').then((r) => r.fault),
     stats,
     resetStats: () => call('DELETE', 'stats'),
+    setStoreFault: (fault) => call('PUT', 'store-fault', fault),
+    clearStoreFault: () => call('DELETE', 'store-fault'),
     async waitForStats(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -8,12 +8,16 @@
 //   GET    /_localdb/stats   → LocalDbStats       counters and what is held now
 //   DELETE /_localdb/stats   zeroes the counters
 //   POST   /_localdb/pause[?mode=unavailable], POST /_localdb/resume: the old switch
+//   GET    /_localdb/store-fault → { fault }    the store's (Upstash REST front's) fault
+//   PUT    /_localdb/store-fault { "mode": "slow", "delayMs": 500 } | { "mode": "destroy" } | …
+//   DELETE /_localdb/store-fault  clears it
 //
 // Loopback only. Browsers are refused (they send Origin), so a web page cannot
 // take a developer's database down; DNS rebinding is refused by the Host check.
 import type http from 'node:http';
 import { type Fault, type LocalDbStats, parseFault } from './fault-gate';
 import { isLoopbackHostname } from '../api/lib/hosts';
+import { parseStoreFault, type StoreFault } from './upstash-rest';
 
 export const CONTROL_PREFIX = '/_localdb/';
 
@@ -22,6 +26,7 @@ export interface FaultControl {
   setFault(fault: Fault | null): void;
   stats(): LocalDbStats;
   resetStats(): void;
+  readonly upstash: { readonly fault: StoreFault | null; setFault(fault: StoreFault | null): void } | null;
 }
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -68,6 +73,22 @@ export async function handleControl(
     case 'POST resume':
       target.setFault(null);
       return reply(res, 204);
+    case 'GET store-fault':
+      return reply(res, 200, { fault: target.upstash?.fault ?? null });
+    case 'PUT store-fault': {
+      if (!target.upstash) return reply(res, 409, { message: 'localdb control: no store (start with a Redis URL)' });
+      let fault: StoreFault;
+      try {
+        fault = parseStoreFault(JSON.parse(await readSmallBody(req)));
+      } catch (err) {
+        return reply(res, 400, { message: `localdb control: ${(err as Error).message}` });
+      }
+      target.upstash.setFault(fault);
+      return reply(res, 200, { fault });
+    }
+    case 'DELETE store-fault':
+      target.upstash?.setFault(null);
+      return reply(res, 200, { fault: null });
     default:
       return reply(res, 404, { message: `localdb control: no route ${route}` });
   }

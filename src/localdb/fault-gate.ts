@@ -27,7 +27,14 @@ export interface LocalDbStats {
   heldReplies: number;
   /** Done on the database, whether or not the client was still there to hear it. */
   completed: number;
+  /** Requests to the Upstash REST front (upstash-rest.ts): one per client round trip to the store. */
+  storeRequests: number;
+  /** Redis commands those requests carried. */
+  storeCommands: number;
 }
+
+/** What the /sql fault gate counts itself. */
+export type SqlStats = Omit<LocalDbStats, 'storeRequests' | 'storeCommands'>;
 
 export function parseFault(value: unknown): Fault {
   const { mode, delayMs } = (value ?? {}) as { mode?: unknown; delayMs?: unknown };
@@ -60,7 +67,7 @@ export class FaultGate extends EventEmitter {
     return this.#fault;
   }
 
-  counts(): LocalDbStats {
+  counts(): SqlStats {
     return {
       sqlRequests: this.#requests,
       held: this.#held.length,
@@ -133,7 +140,7 @@ export class FaultGate extends EventEmitter {
   }
 
   /** Resolves once counts() satisfies the predicate; rejects after timeoutMs if given. */
-  waitFor(predicate: (c: LocalDbStats) => boolean, timeoutMs?: number): Promise<LocalDbStats> {
+  waitFor(predicate: (c: SqlStats) => boolean, timeoutMs?: number): Promise<SqlStats> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const c = this.counts();

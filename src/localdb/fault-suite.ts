@@ -218,7 +218,16 @@ export function faultSuite(start: () => Promise<FaultContext>, extra?: (ctx: () 
 
   it('counts what is held and what completed; waitForStats times out with the counts', async () => {
     db.resetStats();
-    expect(db.stats()).toEqual({ sqlRequests: 0, held: 0, delayed: 0, running: 0, heldReplies: 0, completed: 0 });
+    expect(db.stats()).toEqual({
+      sqlRequests: 0,
+      held: 0,
+      delayed: 0,
+      running: 0,
+      heldReplies: 0,
+      completed: 0,
+      storeRequests: 0,
+      storeCommands: 0,
+    });
     db.setFault({ mode: 'freeze' });
     const queries = [1, 2, 3].map((n) => send(sql.query('select $1::int as n', [n])));
     expect(await db.waitForStats((s) => s.held === 3)).toMatchObject({ sqlRequests: 3, held: 3, completed: 0 });

@@ -1,6 +1,7 @@
 // The HTTP front: POST /sql (Neon's SQL over HTTP), upgrade on /v2 (the
-// WebSocket relay), the fault switch both obey, and the control endpoint
-// that lets another process flip it.
+// WebSocket relay), the fault switch both obey, the control endpoint that
+// lets another process flip it, and, with a Redis behind it, Upstash's REST
+// protocol on /, /pipeline and /multi-exec (upstash-rest.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
@@ -9,6 +10,7 @@ import { type Fault, FaultGate, type LocalDbStats, type Verdict } from './fault-
 import type { PoolCache } from './pools';
 import { ConnectionBroken, ERROR_FIELDS, errorBody, isPgError, runSql } from './sql-exec';
 import { BadRequest, parseSqlRequest, type SqlRequest } from './sql-request';
+import { UPSTASH_PATHS, type UpstashRest } from './upstash-rest';
 import type { WsRelay } from './ws-relay';
 
 /** How /sql and /v2 behave while the backend is "down" (pauseBackend). */
@@ -31,6 +33,7 @@ export class LocalHttpServer {
   constructor(
     readonly pools: PoolCache,
     readonly relay: WsRelay,
+    readonly upstash: UpstashRest | null = null,
   ) {
     this.server = http.createServer(
       { keepAliveTimeout: 60_000, noDelay: true },
@@ -50,11 +53,12 @@ export class LocalHttpServer {
   }
 
   stats(): LocalDbStats {
-    return this.faults.counts();
+    return { ...this.faults.counts(), ...(this.upstash?.stats() ?? { storeRequests: 0, storeCommands: 0 }) };
   }
 
   resetStats(): void {
     this.faults.resetCounters();
+    this.upstash?.resetStats();
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -76,6 +80,8 @@ export class LocalHttpServer {
   async #request(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = req.url?.split('?')[0] ?? '';
     if (path.startsWith(CONTROL_PREFIX)) return handleControl(this, req, res);
+    // The store has its own fault switch (setStoreFault): a database outage leaves it alone.
+    if (this.upstash && UPSTASH_PATHS.has(path)) return this.#store(req, res, path);
     const outage = this.faults.outage();
     if (outage) return fail(req, res, outage);
     if (path !== '/sql') return send(res, 404, { message: 'not found: use POST /sql or a WebSocket on /v2' });
@@ -106,6 +112,16 @@ export class LocalHttpServer {
     const after = await this.faults.finished();
     if (after) return fail(req, res, after);
     send(res, ...answer);
+  }
+
+  async #store(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch {
+      return send(res, 413, { error: `request body larger than ${MAX_BODY} bytes` });
+    }
+    await this.upstash!.handle(req, res, path, body);
   }
 
   async #execute(request: SqlRequest): Promise<Answer> {

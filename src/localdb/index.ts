@@ -68,16 +68,31 @@
  * Another process (e2e tests against `next start` / `wrangler dev`) uses the
  * same switch over HTTP at `controlUrl` (control-endpoint.ts, loopback only),
  * e.g. with `localDbControl(controlUrl)` from control-client.ts.
+ *
+ * The store: given `redisUrl` (a redis:// URL; `npm run db` and the tests
+ * pass REDIS_URL), the same port also speaks Upstash's Redis REST protocol on
+ * POST /, /pipeline and /multi-exec in front of that Redis (upstash-rest.ts),
+ * so `@upstash/redis` and `@upstash/ratelimit` run unchanged with
+ *
+ *   UPSTASH_REDIS_REST_URL=<url>  UPSTASH_REDIS_REST_TOKEN=<upstash.token>
+ *
+ * Its own faults, independent of the database's: `setStoreFault({ mode })`
+ * with destroy, unavailable or { mode: 'slow', delayMs }; `clearStoreFault()`;
+ * over HTTP PUT/DELETE /_localdb/store-fault. `stats()` counts its round
+ * trips (`storeRequests`) and the commands they carried (`storeCommands`).
  */
+import { randomBytes } from 'node:crypto';
 import { type PgliteBackend, startPgliteBackend } from './pglite-backend';
 import { type Fault, type LocalDbStats, parseFault } from './fault-gate';
 import { LocalHttpServer, type PauseMode } from './http-server';
 import { PoolCache } from './pools';
+import { parseStoreFault, type StoreFault, UpstashRest } from './upstash-rest';
 import { type Target, WsRelay } from './ws-relay';
 import { LOOPBACK_HOSTNAMES } from '../api/lib/hosts';
 
 export type { Fault, LocalDbStats } from './fault-gate';
 export type { PauseMode } from './http-server';
+export type { StoreFault } from './upstash-rest';
 
 export interface LocalDbOptions {
   /** HTTP port; 0 picks a free one. Default 0. */
@@ -98,6 +113,10 @@ export interface LocalDbOptions {
   pgPort?: number;
   /** Connections per credential pool. Default 10. */
   poolSize?: number;
+  /** redis:// URL of a Redis to serve Upstash's REST protocol in front of; none: no store. */
+  redisUrl?: string | null;
+  /** The bearer token the REST protocol requires. Default: a random one (see `upstash.token`). */
+  redisToken?: string;
 }
 
 export interface LocalDb {
@@ -126,6 +145,11 @@ export interface LocalDb {
   resetStats(): void;
   /** Resolves when stats() satisfies the predicate, e.g. (s) => s.held === 1; rejects after timeoutMs (default 5000). */
   waitForStats(predicate: (s: LocalDbStats) => boolean, timeoutMs?: number): Promise<LocalDbStats>;
+  /** With `redisUrl`: what UPSTASH_REDIS_REST_URL and _TOKEN should be; else null. */
+  upstash: { url: string; token: string } | null;
+  /** Makes the store misbehave until clearStoreFault() (needs `redisUrl`). */
+  setStoreFault(fault: StoreFault): void;
+  clearStoreFault(): void;
   /** Requests still held or delayed are dropped unanswered and never run. */
   close(): Promise<void>;
 }
@@ -172,10 +196,14 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
     ];
     return aliases.includes(address) ? target : null;
   });
-  const http = new LocalHttpServer(pools, relay);
+  const upstash = options.redisUrl
+    ? new UpstashRest(options.redisUrl, options.redisToken ?? `localdb_${randomBytes(18).toString('base64url')}`)
+    : null;
+  const http = new LocalHttpServer(pools, relay, upstash);
   try {
     port = await http.listen(options.port ?? 0, host);
   } catch (err) {
+    await upstash?.close();
     await pools.close();
     await pglite?.close();
     throw err;
@@ -198,10 +226,18 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
     resumeBackend: () => http.setFault(null),
     stats: () => http.stats(),
     resetStats: () => http.resetStats(),
-    waitForStats: (predicate, timeoutMs = 5000) => http.faults.waitFor(predicate, timeoutMs),
+    waitForStats: (predicate, timeoutMs = 5000) =>
+      http.faults.waitFor(() => predicate(http.stats()), timeoutMs).then(() => http.stats()),
+    upstash: upstash && { url, token: upstash.token },
+    setStoreFault: (fault) => {
+      if (!upstash) throw new Error('localdb: no store (start it with redisUrl)');
+      upstash.setFault(parseStoreFault(fault));
+    },
+    clearStoreFault: () => upstash?.setFault(null),
     async close() {
       relay.close();
       await http.close();
+      await upstash?.close();
       await pools.close();
       await pglite?.close();
     },
