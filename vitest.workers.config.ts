@@ -11,7 +11,7 @@ export default defineProject({
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
       // The local Neon server started by the global setup, reached over fetch.
-      miniflare: { bindings: { DATABASE_URL: inject('databaseUrl') } },
+      miniflare: { bindings: { DATABASE_URL: inject('databaseUrl'), ...inject('storeEnv') } },
     })),
   ],
   test: {

@@ -18,6 +18,7 @@ import { accessLog } from './middleware/access-log';
 import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
+import { RateLimiter } from './middleware/rate-limit';
 import { docs, registerComponents } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
@@ -87,12 +88,19 @@ function onError(err: Error, c: Context<AppEnv>): Response {
 function isolateState(): MiddlewareHandler<AppEnv> {
   const linkCache = new LinkCache();
   const principals = new Principals();
+  // One per configuration (an isolate has one); made on the first request, which logs which store it uses.
+  const rateLimiters = new WeakMap<object, RateLimiter>();
   let clickRecorder: ClickRecorder | undefined;
   return async function isolateState(c, next) {
     const config = getConfig(c.env ?? EMPTY_ENV);
     c.set('config', config);
     c.set('linkCache', linkCache);
     c.set('principals', principals);
+    if (config.RATE_LIMITS) {
+      let limiter = rateLimiters.get(config);
+      if (!limiter) rateLimiters.set(config, (limiter = new RateLimiter(config)));
+      c.set('rateLimiter', limiter);
+    }
     clickRecorder ??= new ClickRecorder({
       onDrop: (count, reason) => log(config.LOG_LEVEL, 'error', { msg: 'clicks dropped', count, reason }),
     });

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
+import { rateLimitContract } from '../../src/api/middleware/rate-limit/rate-limit.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
 import { linkItemContract } from '../../src/api/routes/links/link-item.contract';
 import { destinationsContract } from '../../src/api/routes/links/destinations.contract';
@@ -23,4 +24,5 @@ export function allContracts(send: Send) {
   describe('link destinations', () => destinationsContract(send));
   describe('Idempotency-Key', () => idempotencyContract(send));
   describe('redirects', () => redirectContract(send));
+  describe('rate limits', () => rateLimitContract(send));
 }

@@ -5,7 +5,7 @@ import { sendVia } from './send';
 
 // Runs under vitest's edge-runtime environment (@edge-runtime/vm): Web
 // globals only, as in Next's edge runtime.
-const env = { ...FIXTURE_ENV, DATABASE_URL: inject('databaseUrl') };
+const env = { ...FIXTURE_ENV, DATABASE_URL: inject('databaseUrl'), ...inject('storeEnv') };
 
 describe('contract: edge-runtime VM', () => {
   it('runs inside the edge runtime', () => {

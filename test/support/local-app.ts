@@ -7,11 +7,12 @@ import { startLocalDb, type LocalDb } from '../../src/localdb';
 import { sendVia } from '../contract/send';
 import type { Send } from '../contract/suite';
 import { FIXTURE_ENV } from '../fixtures/fixture-app';
+import { storeEnv } from './store';
 
 export interface LocalApp {
   /** Requests to the app (one isolate), waiting for its deferred work. */
   send: Send;
-  /** Another isolate of the same deployment: its own caches and click buffer, the same database. */
+  /** Another isolate of the same deployment: its own caches, click buffer and limiter memory; the same database and store. */
   isolate(env?: Record<string, string>): Send;
   /** Direct SQL against the same database. */
   db: () => Db;
@@ -50,9 +51,12 @@ export function useLocalApp(options: { backend?: string; env?: Record<string, st
         await client.end();
       };
     }
-    server = await startLocalDb(backendUrl ? { backend: backendUrl } : { dataDir: null });
+    const redisUrl = process.env.REDIS_URL || null;
+    server = await startLocalDb(backendUrl ? { backend: backendUrl, redisUrl } : { dataDir: null, redisUrl });
     await migrateUrl(server.databaseUrl);
-    env = { ...FIXTURE_ENV, DATABASE_URL: server.databaseUrl, ...options.env };
+    // Rate limits in the Upstash store when REDIS_URL gives one (every isolate shares them), else in memory.
+    const store = storeEnv(server, `hop-test-${crypto.randomUUID()}`);
+    env = { ...FIXTURE_ENV, DATABASE_URL: server.databaseUrl, ...store, ...options.env };
     send = sendVia(createApp(), env);
   }, 60_000);
   afterAll(async () => {

@@ -1,9 +1,12 @@
 // Every problem this API returns has one of these types; each `type` is a
-// stable URI (urn:hop:problem:<name>) that clients may switch on, documented
-// in the OpenAPI document. No imports: the Next server's Node guard uses it too.
+// stable URI (urn:hop:problem:<name>, or a registered one where a standard
+// defines the problem) that clients may switch on, documented in the OpenAPI
+// document. No imports: the Next server's Node guard uses it too.
 
 interface ProblemTypeInfo {
-  status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 422 | 500 | 501 | 503;
+  status: 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 451 | 500 | 501 | 503;
+  /** A type URI defined elsewhere; otherwise urn:hop:problem:<name>. */
+  uri?: string;
   title: string;
   /** When a client meets it and what to do: the OpenAPI document shows this. */
   description: string;
@@ -59,7 +62,8 @@ export const PROBLEM_TYPES = {
   gone: {
     status: 410,
     title: 'Gone',
-    description: 'The short link expired, or reached its click limit, and has no fallback URL.',
+    description:
+      'The short link expired, or reached its click limit, and has no fallback URL; or it was disabled (abuse).',
   },
   'precondition-failed': {
     status: 412,
@@ -86,6 +90,20 @@ export const PROBLEM_TYPES = {
     title: 'Idempotency-Key reused',
     description: 'This Idempotency-Key was already used with a different request; use a new key.',
   },
+  'quota-exceeded': {
+    status: 429,
+    // draft-ietf-httpapi-ratelimit-headers-10, section "Problem Types".
+    uri: 'https://iana.org/assignments/http-problem-types#quota-exceeded',
+    title: 'Request cannot be satisfied as assigned quota has been exceeded',
+    description:
+      'A rate limit is used up; `violated-policies` names the policies (as in `RateLimit-Policy`). Retry after ' +
+      '`Retry-After` seconds.',
+  },
+  'unavailable-for-legal-reasons': {
+    status: 451,
+    title: 'Unavailable for legal reasons',
+    description: 'The short link was disabled after a report of illegal content (RFC 7725).',
+  },
   internal: {
     status: 500,
     title: 'Internal error',
@@ -106,4 +124,7 @@ export const PROBLEM_TYPES = {
 export type ProblemType = keyof typeof PROBLEM_TYPES;
 export type ProblemStatus = (typeof PROBLEM_TYPES)[ProblemType]['status'];
 
-export const problemTypeUri = (type: ProblemType) => `urn:hop:problem:${type}`;
+export const problemTypeUri = (type: ProblemType): string => {
+  const info: ProblemTypeInfo = PROBLEM_TYPES[type];
+  return info.uri ?? `urn:hop:problem:${type}`;
+};

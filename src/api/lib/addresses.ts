@@ -95,3 +95,24 @@ export function classifyHost(hostname: string): AddressKind {
   if (!host.includes('.') || INTRANET_SUFFIXES.some((suffix) => host.endsWith(suffix))) return 'private';
   return 'public';
 }
+
+/**
+ * The rate-limit bucket of a client address: an IPv4 address as such, an
+ * IPv6 address by its /64 (what one subscriber usually gets), IPv4-mapped
+ * IPv6 as IPv4. Anything that is not an address is null.
+ */
+export function addressBucket(value: string): string | null {
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  const mapped = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (mapped) return parseV4(mapped[1]!) === null ? null : mapped[1]!;
+  if (!text.includes(':') || text.length > 45) return null;
+  const groups = parseV6(text.replace(/%.*$/, ''));
+  if (!groups) return null;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}

@@ -18,8 +18,10 @@ const csv = z.string().transform((value) =>
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
+const perWindow = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
 // Every setting the app reads, from Workers bindings or process.env alike.
-const ConfigSchema = z.object({
+const ConfigShape = z.object({
   CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -45,15 +47,41 @@ const ConfigSchema = z.object({
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(0).max(MAX_LINK_CACHE_TTL_MS).default(30_000),
   // Intranet deployments may shorten links to private addresses (10/8, 172.16/12, 192.168/16, fc00::/7).
   ALLOW_PRIVATE_DESTINATIONS: flag.default(false),
+  // Rate limits (README, "Rate limits"): shared through Upstash Redis when both are set, else per instance.
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL' }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  RATE_LIMITS: flag.default(true),
+  RATE_LIMIT_KEY_PER_MIN: perWindow(600),
+  RATE_LIMIT_QR_PER_MIN: perWindow(120),
+  RATE_LIMIT_REPORTS_PER_MIN: perWindow(5),
+  RATE_LIMIT_REPORTS_PER_DAY: perWindow(20),
+  RATE_LIMIT_AUTH_FAILURES_PER_MIN: perWindow(30),
+  // Keys in the store start with it: deployments (or test runs) sharing one Redis keep apart.
+  RATE_LIMIT_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'Must be 1–64 characters of A–Z, a–z, 0–9, _ : . -')
+    .default('hop:rl'),
+  // A store slower than this is not waited for: the request is allowed (and it is logged).
+  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
+  // How many proxies of yours append to X-Forwarded-For in front of the app; 0: never read it.
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+// The store needs both halves: one alone is a mistake worth stopping for.
+const ConfigSchema = ConfigShape.superRefine((config, ctx) => {
+  if (Boolean(config.UPSTASH_REDIS_REST_URL) !== Boolean(config.UPSTASH_REDIS_REST_TOKEN)) {
+    const missing = config.UPSTASH_REDIS_REST_URL ? 'UPSTASH_REDIS_REST_TOKEN' : 'UPSTASH_REDIS_REST_URL';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'Set UPSTASH_REDIS_REST_URL and _TOKEN together' });
+  }
 });
 
 /** The variables the app reads, for tools that forward them (dev:worker). */
-export const CONFIG_KEYS = Object.keys(ConfigSchema.shape);
+export const CONFIG_KEYS = Object.keys(ConfigShape.shape);
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
 
-const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY']);
+const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -11,6 +11,7 @@ export const qrRoute = defineRoute({
   description:
     'Renders an SVG QR code. Responses are immutable for a given query and carry an `ETag`. A URL beyond what ' +
     'a QR code can hold at the chosen `ecc` answers 422 naming `url`.',
+  limit: ['qr'],
   request: { query: QrQuerySchema },
   responses: {
     200: {
