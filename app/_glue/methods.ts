@@ -15,6 +15,15 @@ export { APP_METHODS };
  */
 export const ORIGINAL_URL_HEADER = 'x-hop-original-url';
 
+/**
+ * Set by the Node guard on every request: `<token> <address>`, the TCP peer
+ * Next's server saw, for rate limits by client address. The token is drawn
+ * per process and handed to the route through process.env (Next's edge
+ * sandbox copies it), so a client elsewhere cannot forge the header.
+ */
+export const PEER_HEADER = 'x-hop-peer';
+export const PEER_TOKEN_ENV = 'HOP_PEER_TOKEN';
+
 // hono/request-id's default rule for a client's X-Request-Id.
 const SANE_REQUEST_ID = /^[\w\-=]{1,255}$/;
 

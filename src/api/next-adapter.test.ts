@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 // header the Node guard sets, and what it refuses when a client sends the
 // header itself (where no guard runs, e.g. on Vercel).
 vi.mock('next/server', () => ({ after: () => {} }));
-const { handle, originalUrl } = await import('./next-adapter');
+const { handle, originalUrl, peerAddress } = await import('./next-adapter');
 
 process.env.LOG_LEVEL = 'silent';
 
@@ -42,5 +42,18 @@ describe('next adapter', () => {
     expect(url('/s?hopPath=s&x=1', '/other?x=1')).toBe('http://hop.test/s?x=1'); // another path
     expect(url('/s?hopPath=s&x=1', '/s?x=2')).toBe('http://hop.test/s?x=1'); // another query
     expect(url('/s?x=1')).toBeNull();
+  });
+
+  it('takes the peer address only from the Node guard’s header with this process’s token, and drops the header', () => {
+    const request = (value?: string) =>
+      new Request('http://hop.test/api/v1/qr', value ? { headers: { 'x-hop-peer': value } } : {});
+    const guarded = request('tok3n 203.0.113.5');
+    expect(peerAddress(guarded, 'tok3n ')).toBe('203.0.113.5');
+    expect(guarded.headers.has('x-hop-peer')).toBe(false);
+    const forged = request('guess 198.51.100.1');
+    expect(peerAddress(forged, 'tok3n ')).toBeNull();
+    expect(forged.headers.has('x-hop-peer')).toBe(false);
+    expect(peerAddress(request('tok3n 203.0.113.5'), null)).toBeNull(); // no guard in this process (Vercel)
+    expect(peerAddress(request(), 'tok3n ')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { after } from 'next/server';
-import { ORIGINAL_URL_HEADER } from '@/app/_glue/methods';
+import { ORIGINAL_URL_HEADER, PEER_HEADER, PEER_TOKEN_ENV } from '@/app/_glue/methods';
 import { createApp } from './app';
+import { PEER_ADDRESS } from './lib/platform';
 
 // The one piece of Next-specific glue: Next hands us a Web Request; the app
 // reads its configuration from process.env as Workers would from bindings,
@@ -62,11 +63,27 @@ export function originalUrl(request: Request): string | null {
   return parsed.href;
 }
 
+const peerPrefix = env[PEER_TOKEN_ENV] ? `${env[PEER_TOKEN_ENV]} ` : null;
+
+/**
+ * The TCP peer Next's own server saw, from the Node guard's header when it
+ * carries this process's token (app/_glue/methods.ts); the header never
+ * reaches the app. Null elsewhere (Vercel says who the client is itself).
+ */
+export function peerAddress(request: Request, prefix = peerPrefix): string | null {
+  const header = request.headers.get(PEER_HEADER);
+  if (header === null) return null;
+  request.headers.delete(PEER_HEADER);
+  return prefix && header.startsWith(prefix) ? header.slice(prefix.length) : null;
+}
+
 /** The route handler for app/[...hopPath]/route.ts: every method, every path it gets. */
 export function handle(request: Request): Response | Promise<Response> {
   const url = originalUrl(request);
   // Shadow `url` rather than copy the request: new Request(url, request)
   // costs ~75 µs (signals, body), a third of a cached redirect.
   if (url !== null) Object.defineProperty(request, 'url', { value: url });
+  const peer = peerAddress(request);
+  if (peer !== null) Object.defineProperty(request, PEER_ADDRESS, { value: peer });
   return app.fetch(request, env, executionCtx);
 }

@@ -99,7 +99,8 @@ export class RateLimiter {
     log(this.#config.LOG_LEVEL, 'error', {
       msg: 'rate limit store unavailable: requests are allowed',
       requestId,
-      error: String(error),
+      // Without the command the client appends: it names partitions (keys, addresses).
+      error: String(error).split(', command was:')[0],
       retryInMs: STORE_BACKOFF_MS,
       ...(this.#unlogged && { alsoFailedSinceLastLine: this.#unlogged }),
     });
