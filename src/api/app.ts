@@ -26,6 +26,7 @@ import { LinkCache, links } from './routes/links';
 import { me } from './routes/me';
 import { qr } from './routes/qr';
 import { ClickRecorder, redirect } from './routes/redirect';
+import { reports } from './routes/reports';
 import { users } from './routes/users';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -152,7 +153,7 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs(app), users, keys, me, links, ...routes]) app.route('/', module);
+  for (const module of [health, qr, docs(app), users, keys, me, links, reports, ...routes]) app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);
 

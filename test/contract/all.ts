@@ -7,6 +7,7 @@ import { destinationsContract } from '../../src/api/routes/links/destinations.co
 import { linksContract } from '../../src/api/routes/links/links.contract';
 import { meContract } from '../../src/api/routes/me/me.contract';
 import { redirectContract } from '../../src/api/routes/redirect/redirect.contract';
+import { reportsContract } from '../../src/api/routes/reports/reports.contract';
 import { usersContract } from '../../src/api/routes/users/users.contract';
 import { contractSuite, type Send } from './suite';
 
@@ -25,4 +26,5 @@ export function allContracts(send: Send) {
   describe('Idempotency-Key', () => idempotencyContract(send));
   describe('redirects', () => redirectContract(send));
   describe('rate limits', () => rateLimitContract(send));
+  describe('abuse reports and takedown', () => reportsContract(send));
 }

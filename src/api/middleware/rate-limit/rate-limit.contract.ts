@@ -145,7 +145,7 @@ export function rateLimitContract(send: Send) {
     const limited = operations.filter(({ op }) => op.responses['429']);
     expect(limited.map(({ op }) => op.operationId)).toContain('getQrCode');
     for (const { op } of operations) {
-      const isLimited = op.security?.length > 0 || op.operationId === 'getQrCode';
+      const isLimited = op.security?.length > 0 || ['getQrCode', 'createReport'].includes(op.operationId);
       expect(Boolean(op.responses['429']), op.operationId).toBe(isLimited);
       if (!isLimited) continue;
       const tooMany = op.responses['429'];

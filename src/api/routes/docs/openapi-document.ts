@@ -27,7 +27,10 @@ export function openApiDocument(app: Documented) {
       description:
         'Short links that redirect in milliseconds, with click analytics. ' +
         'Every error is an RFC 9457 `application/problem+json` document whose `type` is one of the URIs listed ' +
-        'under the `Problem` schema; switch on `type`, not on `detail`.',
+        'under the `Problem` schema; switch on `type`, not on `detail`. Rate limits: every authenticated operation ' +
+        'counts against its API key’s quota, public ones against the client address’s; responses carry the ' +
+        '`RateLimit-Policy` and `RateLimit` fields of draft-ietf-httpapi-ratelimit-headers-10, and a used-up quota ' +
+        'answers 429 `quota-exceeded` with `Retry-After`.',
       contact: { name: author },
       license: { name: 'Proprietary' },
     },
@@ -40,6 +43,10 @@ export function openApiDocument(app: Documented) {
       { name: 'Account', description: 'The caller: user, key and location.' },
       { name: 'Links', description: 'Short links: create, list, change, delete.' },
       { name: 'Redirects', description: 'Where short links lead. Not under /api: short links live at the root.' },
+      {
+        name: 'Abuse reports',
+        description: 'Anyone reports a harmful short link (also through the form at /report); admins resolve reports.',
+      },
     ],
   });
 }

@@ -175,6 +175,8 @@ async function missOrStale(c: Context<AppEnv>, id: string) {
 export const updateLink: Handler<typeof updateLinkRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const patch = c.req.valid('json');
+  // Re-enabling a link forgets why it was taken down.
+  if (patch.disabled === false) patch.disabledReason = null;
   const ifMatch = parseIfMatch(c.req.valid('header')['if-match'], id);
   const errors = destinationErrors(c, [patch], () => '');
   if (!noErrors(errors)) return invalid(c, errors);

@@ -3,7 +3,8 @@ import { columnNames, fromRow, pick, recordsetTypes, selectList, type Columns, t
 // The link model: every column once. SELECT lists, the row mapper, the
 // insert recordset, PATCH's SET clause, and what the redirect path caches
 // and looks up all derive from it. A new field: the migration, this map and
-// the schema (links.schemas.ts).
+// the schema (links.schemas.ts). `writable`: set on create and by PATCH;
+// `patchable`: by PATCH only (a link is created enabled).
 export const LINK_COLUMNS = {
   id: { column: 'id', type: 'uuid', redirect: true },
   slug: { column: 'slug', type: 'text', writable: true },
@@ -16,6 +17,8 @@ export const LINK_COLUMNS = {
   exhaustedUrl: { column: 'exhausted_url', type: 'text', nullable: true, writable: true, redirect: true },
   redirectStatus: { column: 'redirect_status', type: 'smallint', writable: true, redirect: true },
   forwardQuery: { column: 'forward_query', type: 'boolean', writable: true, redirect: true },
+  disabled: { column: 'disabled', type: 'boolean', patchable: true, redirect: true },
+  disabledReason: { column: 'disabled_reason', type: 'text', nullable: true, patchable: true, redirect: true },
   clicks: { column: 'clicks', type: 'bigint' },
   version: { column: 'version', type: 'int' },
   createdAt: { column: 'created_at', type: 'timestamptz' },
@@ -28,13 +31,15 @@ type FieldsWith<Flag extends string> = {
 }[keyof LinkColumns];
 
 export type WritableField = FieldsWith<'writable'>;
-const fieldsWith = <Flag extends 'writable' | 'redirect'>(flag: Flag) =>
+export type PatchableField = WritableField | FieldsWith<'patchable'>;
+const fieldsWith = <Flag extends 'writable' | 'patchable' | 'redirect'>(flag: Flag) =>
   (Object.keys(LINK_COLUMNS) as (keyof LinkColumns)[]).filter(
     (field) => (LINK_COLUMNS[field] as Record<string, unknown>)[flag] === true,
   ) as FieldsWith<Flag>[];
 
 export const WRITABLE_FIELDS = fieldsWith('writable');
 const WRITABLE = pick(LINK_COLUMNS, WRITABLE_FIELDS);
+const PATCHABLE = pick(LINK_COLUMNS, [...WRITABLE_FIELDS, ...fieldsWith('patchable')]);
 export const REDIRECT_COLUMNS = pick(LINK_COLUMNS, fieldsWith('redirect'));
 
 /** A link row as the API sees it (before shortUrl and qrUrl are added). */
@@ -66,11 +71,16 @@ export const insertLinks = (fence: { lock: string; owned: string; record: (s: nu
   select * from inserted`;
 
 /** `col = $n` for each field of a patch, appending its values to `params`. */
-export const setClause = (patch: { [K in WritableField]?: unknown }, params: unknown[]) =>
-  (Object.keys(patch) as WritableField[]).map((field) => `${WRITABLE[field].column} = $${params.push(patch[field])}`);
+export const setClause = (patch: { [K in PatchableField]?: unknown }, params: unknown[]) =>
+  (Object.keys(patch) as PatchableField[]).map((field) => `${PATCHABLE[field].column} = $${params.push(patch[field])}`);
 
 // Constraint names (migrations) → the field a violation is about.
-export const CHECK_FIELDS: Record<string, [field: WritableField, message: string]> = {
+export const CHECK_FIELDS: Record<string, [field: PatchableField, message: string]> = {
   links_expired_url_needs_expires_at: ['expiredUrl', 'Needs expiresAt: clear expiredUrl too, or keep expiresAt'],
   links_exhausted_url_needs_max_clicks: ['exhaustedUrl', 'Needs maxClicks: clear exhaustedUrl too, or keep maxClicks'],
+  links_disabled_reason_needs_disabled: ['disabledReason', 'Needs disabled: true (the link is enabled)'],
 };
+
+/** Disables a link (an actioned report), returning its slug for the link cache; $1 the link, $2 the reason. */
+export const DISABLE_LINK = `update links set disabled = true, disabled_reason = $2, version = version + 1,
+    updated_at = now() where id = $1 returning slug`;

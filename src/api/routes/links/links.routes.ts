@@ -134,7 +134,8 @@ export const updateLinkRoute = defineRoute({
   summary: 'Change a link',
   description:
     'Sends only the fields to change; `null` clears an optional field. The changed link must still be whole: ' +
-    '`expiredUrl` needs `expiresAt`, `exhaustedUrl` needs `maxClicks`. Redirects on this instance see the change at ' +
+    '`expiredUrl` needs `expiresAt`, `exhaustedUrl` needs `maxClicks`. Take a link down with `disabled: true` ' +
+    '(and a `disabledReason`), bring it back with `disabled: false`. Redirects on this instance see the change at ' +
     'once, elsewhere within the link cache TTL (`LINK_CACHE_TTL_MS`, at most 60 s).',
   auth: 'editor',
   errors: ['not-found', 'slug-taken', 'precondition-failed'],

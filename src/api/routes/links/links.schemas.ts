@@ -7,6 +7,7 @@ import { FutureDateTimeSchema, noNul, withDefault } from '../../http/schemas';
 
 export const RESERVED_SLUGS = new Set([
   'api',
+  'report',
   'docs',
   '_next',
   'favicon.ico',
@@ -123,7 +124,14 @@ const doc = {
   exhaustedUrl: 'Where a link that reached `maxClicks` leads instead of answering 410. Needs `maxClicks`.',
   redirectStatus: 'The redirect status code.',
   forwardQuery: 'Merge the short link’s query string into the destination.',
+  disabled:
+    'Taken down: the short link answers 451 (reason `illegal`) or 410 and counts no clicks. Redirects on this ' +
+    'instance see it at once, elsewhere within `LINK_CACHE_TTL_MS`.',
+  disabledReason: 'Why it was taken down: `phishing`, `malware`, `spam`, `illegal` (answers 451) or `other`.',
 };
+
+/** What an abuse report says is wrong, and why a link was taken down. */
+export const AbuseReasonSchema = z.enum(['phishing', 'malware', 'spam', 'illegal', 'other']);
 
 export const LinkInputSchema = z
   .object({
@@ -166,9 +174,20 @@ export const LinkPatchSchema = z
       .openapi({ description: `${doc.exhaustedUrl} \`null\` clears it.` }),
     redirectStatus: RedirectStatusSchema.optional().openapi({ description: doc.redirectStatus }),
     forwardQuery: z.boolean().optional().openapi({ description: doc.forwardQuery }),
+    disabled: z
+      .boolean()
+      .optional()
+      .openapi({ description: `${doc.disabled} \`false\` re-enables it (and clears \`disabledReason\`).` }),
+    disabledReason: AbuseReasonSchema.nullable()
+      .optional()
+      .openapi({ description: `${doc.disabledReason} Needs \`disabled: true\`.` }),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'Provide at least one field to change')
+  .refine((patch) => !(patch.disabled === false && patch.disabledReason), {
+    path: ['disabledReason'],
+    message: 'An enabled link has no disabledReason',
+  })
   .openapi('LinkPatch');
 
 export type LinkPatch = z.infer<typeof LinkPatchSchema>;
@@ -195,6 +214,8 @@ export const LinkSchema = z
     exhaustedUrl: Url.nullable(),
     redirectStatus: RedirectStatusSchema,
     forwardQuery: z.boolean(),
+    disabled: z.boolean().openapi({ description: doc.disabled }),
+    disabledReason: AbuseReasonSchema.nullable().openapi({ description: doc.disabledReason }),
     clicks: z.number().int().openapi({ description: 'Human clicks so far (bots and HEAD requests excluded).' }),
     createdAt: DateTime,
     updatedAt: DateTime,
@@ -214,6 +235,8 @@ export const LinkSchema = z
       exhaustedUrl: null,
       redirectStatus: 302,
       forwardQuery: true,
+      disabled: false,
+      disabledReason: null,
       clicks: 42,
       createdAt: '2026-11-21T10:00:00.000Z',
       updatedAt: '2026-11-21T10:00:00.000Z',

@@ -83,6 +83,12 @@ export async function followLink(c: Context<AppEnv>) {
   const slug = c.req.param('slug')!;
   const link = await findLink(c, slug);
   if (!link) return errorPage(c, 404, `There is no short link /${slug}.`);
+  // Taken down (abuse): no redirect, no click, whoever asks.
+  if (link.disabled) {
+    return link.disabledReason === 'illegal'
+      ? errorPage(c, 451, `The short link /${slug} was disabled after a report of illegal content.`)
+      : errorPage(c, 410, `The short link /${slug} was disabled after an abuse report.`);
+  }
 
   if (link.expiresAt !== null && link.expiresAt <= Date.now()) {
     return link.expiredUrl

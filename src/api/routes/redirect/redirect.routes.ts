@@ -16,9 +16,10 @@ export const followLinkRoute = defineRoute({
   summary: 'Follow a short link',
   description:
     'Redirects to the destination with the link’s status code, merging the query string when `forwardQuery` is on. ' +
-    'Expired or exhausted links go to their fallback URL, or answer 410. Unknown slugs answer 404: an HTML page for ' +
-    'browsers, problem+json when `Accept` prefers JSON. HEAD works alike and never counts as a click; neither do bots.',
-  errors: ['not-found', 'gone', 'unavailable'],
+    'Expired or exhausted links go to their fallback URL, or answer 410. A disabled (taken down) link answers 451 ' +
+    'when it was illegal content, 410 otherwise. Unknown slugs answer 404. Errors are an HTML page for browsers, ' +
+    'problem+json when `Accept` prefers JSON. HEAD works alike and never counts as a click; neither do bots.',
+  errors: ['not-found', 'gone', 'unavailable-for-legal-reasons', 'unavailable'],
   // Documented as a raw parameter: a request-side `params` schema would make
   // defineRoute document a 422, but a slug that does not match the route's
   // pattern never reaches it (404).
