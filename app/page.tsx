@@ -13,6 +13,9 @@ export default function Home() {
         <li>
           <a href="/api/health">Health</a>
         </li>
+        <li>
+          <a href="/report">Report an abusive link</a>
+        </li>
       </ul>
     </main>
   );

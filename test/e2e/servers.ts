@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { migrateUrl } from '../../scripts/db-migrate';
 import { startLocalDb } from '../../src/localdb';
 import { nextBuild, ready, startNext, startWrangler, type Server } from '../support/servers';
+import { storeEnv } from '../support/store';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +13,8 @@ declare module 'vitest' {
      * dbControl().setFault({ mode: 'freeze' }) from test/support/db-control.ts; POST …/pause and …/resume work too.
      */
     dbControl: string;
+    /** Whether both servers count rate limits in one store (REDIS_URL was set), rather than each its own. */
+    sharedStore: boolean;
   }
 }
 
@@ -28,7 +32,8 @@ export const E2E_ENV = {
  */
 export default async function setup(project: TestProject) {
   const started: Server[] = [];
-  const db = await startLocalDb({ dataDir: null });
+  // With REDIS_URL, the local server also fronts that Redis as Upstash: both servers share one limit.
+  const db = await startLocalDb({ dataDir: null, redisUrl: process.env.REDIS_URL || null });
   await migrateUrl(db.databaseUrl);
   const stopAll = async () => {
     await Promise.all(started.map((s) => s.process.stop()));
@@ -37,7 +42,13 @@ export default async function setup(project: TestProject) {
   try {
     // The tests run in another process: they reach the database's fault switch over HTTP.
     project.provide('dbControl', db.controlUrl);
-    const env = { ...E2E_ENV, DATABASE_URL: db.databaseUrl, DB_QUERY_TIMEOUT_MS: '2000' };
+    project.provide('sharedStore', Boolean(db.upstash));
+    const env = {
+      ...E2E_ENV,
+      DATABASE_URL: db.databaseUrl,
+      DB_QUERY_TIMEOUT_MS: '2000',
+      ...storeEnv(db, `hop-e2e-${randomUUID()}`),
+    };
 
     // wrangler starts while Next builds.
     const worker = await startWrangler('worker', env);
