@@ -19,6 +19,10 @@ export interface Target {
   pgid?: number;
   /** Database round trips so far (the local server's counter), to report them per request under load. */
   trips?: () => number;
+  /** Request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
+  /** What counts as success: a redirect (default) or a 2xx answer. */
+  success?: '3xx' | '2xx';
 }
 
 interface Round {
@@ -83,11 +87,20 @@ const median = (xs: number[]) => {
  */
 async function once(t: Target, seconds: number, connections: number): Promise<Round> {
   const [server0, bench0, trips0] = [groupCpu(t.pgid), benchCpu(), t.trips?.() ?? NaN];
-  const r = await autocannon({ url: t.url, connections, duration: seconds, pipelining: 1, timeout: 10, workers: 1 });
+  const r = await autocannon({
+    url: t.url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    timeout: 10,
+    workers: 1,
+    headers: t.headers,
+  });
   const [server, bench, trips] = [groupCpu(t.pgid) - server0, benchCpu() - bench0, (t.trips?.() ?? NaN) - trips0];
-  const ok = r['3xx'];
-  // Anything but a redirect is a failure: 2xx/4xx/5xx answers, socket errors and timeouts.
-  const errors = r['1xx'] + r['2xx'] + r['4xx'] + r['5xx'] + r.errors;
+  const success = t.success ?? '3xx';
+  const ok = r[success];
+  // Anything but the expected class is a failure: other answers, socket errors and timeouts.
+  const errors = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - ok + r.errors;
   const perOk = (us: number) => (ok ? us / ok : NaN);
   return {
     rps: ok / r.duration,

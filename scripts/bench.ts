@@ -2,13 +2,18 @@
 //   1. Redirect throughput (GET /{slug}, cached) through `next start` and
 //      `wrangler dev`, against a constant-302 route on the same runtime.
 //   2. Database round trips per request, counted at the local server.
-// Loopback only; about 2–3 minutes, most of it two `next build`s.
+//   3. The rate limiter's cost: an authenticated GET through `next start`
+//      without limits, with limits counted in memory, and (with REDIS_URL)
+//      counted in Redis through the local server's Upstash front; and the
+//      store's round trips per request.
+// Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
 import { sideBySide, type Summary } from '../bench/load';
 import { countTrips, inProcessClient, type Count } from '../bench/round-trips';
 import { nextBuild, ready, snapshotApp, startNext, startWrangler, type Server } from '../bench/servers';
 import { startLocalDb, type LocalDb } from '../src/localdb';
+import { storeEnv } from '../test/support/store';
 import { migrateUrl } from './db-migrate';
 
 const load = {
@@ -31,12 +36,12 @@ const json = (body: unknown): RequestInit => ({
 const auth: RequestInit = { headers: { Authorization: `Bearer ${KEY}` } };
 
 /** The last summary is the app; every other one is a baseline it is compared with. */
-function throughputTable(runtime: string, runs: Summary[]): void {
+function throughputTable(runtime: string, runs: Summary[], what = 'GET /{slug}'): void {
   log(
-    `\n${runtime}: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+    `\n${runtime}: ${what}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
   );
   log(
-    `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('3xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
+    `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad(what === 'GET /{slug}' ? '3xx' : '2xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
   );
   for (const s of runs) {
     const rounds = s.rounds.map((r) => r.rps.toFixed(0)).join(' / ');
@@ -45,12 +50,24 @@ function throughputTable(runtime: string, runs: Summary[]): void {
       `${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`,
     );
   }
+  if (what !== 'GET /{slug}') return limiterVerdict(runs);
   const app = runs.at(-1)!;
   for (const base of runs.slice(0, -1)) {
     const ratio = app.rps / base.rps;
     const verdict = ratio >= TARGET_RATIO ? 'OK' : `MISSED by ${fixed((TARGET_RATIO - ratio) * 100, 0)} points`;
     log(
       `app / ${base.name}: ${fixed(ratio)} req/s (target ≥ ${TARGET_RATIO}: ${verdict}), ${fixed(app.serverCpu / base.serverCpu)}× server CPU per request`,
+    );
+  }
+}
+
+/** The first summary is the app without limits; the others pay for them. */
+function limiterVerdict(runs: Summary[]): void {
+  const [off, ...limited] = runs;
+  for (const s of limited) {
+    log(
+      `${s.name} / ${off!.name}: ${fixed(s.rps / off!.rps)} req/s, p50 ${s.p50} vs ${off!.p50} ms, ` +
+        `${fixed(s.serverCpu - off!.serverCpu, 0)} µs more server CPU per request`,
     );
   }
 }
@@ -161,6 +178,51 @@ async function quiet(db: LocalDb): Promise<void> {
   }
 }
 
+/** Store round trips per request (the local server's Upstash counter), in process, one request at a time. */
+async function storeTrips(db: LocalDb, env: Record<string, string>): Promise<void> {
+  const app = inProcessClient({ ...env, RATE_LIMIT_QR_PER_MIN: '3', TRUSTED_PROXIES: '1' });
+  const link = (await (
+    await app.send('/api/v1/links', json({ url: 'https://example.com/s', slug: 'st-1' }))
+  ).json()) as {
+    id: string;
+  };
+  await app.send(`/api/v1/links/${link.id}`, auth); // the key is cached from here on
+  const from = (address: string): RequestInit => ({ headers: { 'X-Forwarded-For': address } });
+  const report = (address: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address },
+    body: JSON.stringify({ link: 'st-1', reason: 'spam' }),
+  });
+  const cases: [string, (i: number) => Promise<Response>][] = [
+    ['GET /api/v1/links/{id} (key + failed-auth quotas)', () => app.send(`/api/v1/links/${link.id}`, auth)],
+    ['GET /api/v1/qr (qr quota)', (i) => app.send('/api/v1/qr?url=https://e.com', from(`198.51.100.${i}`))],
+    ['POST /api/v1/reports (two quotas)', (i) => app.send('/api/v1/reports', report(`203.0.113.${i}`))],
+    [
+      'GET /api/v1/me with an unknown key (failed-auth)',
+      () => app.send('/api/v1/me', { headers: { Authorization: `Bearer hop_${'z'.repeat(40)}` } }),
+    ],
+  ];
+  log('\nStore round trips per request (in process, the Upstash store through the local server), one at a time:');
+  log(`${'case'.padEnd(52)}${pad('reqs', 6)}${pad('trips', 8)}${pad('commands', 10)}${pad('db trips', 10)}`);
+  for (const [name, request] of cases) {
+    await app.settle();
+    db.resetStats();
+    for (let i = 0; i < 10; i++) await request(i);
+    await app.settle();
+    const { storeRequests, storeCommands, sqlRequests } = db.stats();
+    log(
+      `${name.padEnd(52)}${pad(10, 6)}${pad(fixed(storeRequests / 10), 8)}${pad(fixed(storeCommands / 10), 10)}${pad(fixed(sqlRequests / 10), 10)}`,
+    );
+  }
+  const flood = from('192.0.2.77');
+  for (let i = 0; i < 4; i++) await app.send('/api/v1/qr?url=https://e.com', flood); // the fourth learns it is over
+  db.resetStats();
+  for (let i = 0; i < 10; i++) await app.send('/api/v1/qr?url=https://e.com', flood);
+  log(
+    `${'GET /api/v1/qr, known over the quota here (429)'.padEnd(52)}${pad(10, 6)}${pad(fixed(db.stats().storeRequests / 10), 8)}`,
+  );
+}
+
 async function nextTrips(db: LocalDb, next: Server): Promise<void> {
   const ids: string[] = [];
   const post = async (i: number) => {
@@ -193,11 +255,15 @@ async function nextTrips(db: LocalDb, next: Server): Promise<void> {
 async function main(): Promise<void> {
   const started = performance.now();
   const servers: Server[] = [];
-  const db = await startLocalDb({ dataDir: null });
+  const db = await startLocalDb({ dataDir: null, redisUrl: process.env.REDIS_URL || null });
   try {
     await migrateUrl(db.databaseUrl);
     // LOG_LEVEL=warn: a JSON line per request into a pipe would measure the harness, not the app.
     const env = { DATABASE_URL: db.databaseUrl, INITIAL_API_KEY: KEY, LOG_LEVEL: 'warn', LINK_CACHE_TTL_MS: '60000' };
+    // The limiter benchmark: a quota no run reaches, so every request pays its store round trip.
+    const store = storeEnv(db, `hop-bench-${randomUUID()}`);
+    const limits = { RATE_LIMIT_KEY_PER_MIN: '1000000' };
+    if (!db.upstash) log('REDIS_URL is not set: the limiter is measured in memory only, not in a store');
 
     // Workers need no build: start them while Next builds.
     const workerBase = await startWrangler('bare worker, constant 302', {}, 'bench/wrangler.baseline.toml');
@@ -211,8 +277,16 @@ async function main(): Promise<void> {
     await nextBuild('bench/next-baseline');
     const nextBase = await startNext('edge route, constant 302', {}, 'bench/next-baseline');
     const nextApp = await startNext('app, GET /{slug}', env, appDir);
-    servers.push(nextBase, nextApp);
+    const nextNoLimits = await startNext('app, limits off', { ...env, RATE_LIMITS: 'false' }, appDir);
+    const nextMemory = await startNext('app, limits in memory', { ...env, ...limits }, appDir);
+    const nextStore = db.upstash
+      ? await startNext('app, limits in Redis', { ...env, ...limits, ...store }, appDir)
+      : null;
+    servers.push(nextBase, nextApp, nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : []));
     await Promise.all([
+      ready(nextNoLimits, '/api/health'),
+      ready(nextMemory, '/api/health'),
+      ...(nextStore ? [ready(nextStore, '/api/health')] : []),
       ready(nextBase, '/x-ready'),
       ready(nextApp, '/api/health'),
       ready(workerBase, '/x-ready'),
@@ -223,6 +297,7 @@ async function main(): Promise<void> {
 
     await inProcessTrips(db, env);
     await nextTrips(db, nextApp);
+    if (db.upstash) await storeTrips(db, { ...env, ...store, RATE_LIMIT_PREFIX: `hop-bench-${randomUUID()}` });
 
     const created = await fetch(
       `${nextApp.url}/api/v1/links`,
@@ -247,6 +322,23 @@ async function main(): Promise<void> {
     log('db trips = round trips per request under load, click batches included)');
     throughputTable('next start', nextRun);
     throughputTable('wrangler dev', workerRun);
+
+    // The limiter's cost: one authenticated GET (key cached, one database round trip), with and without limits.
+    const linkRes = await fetch(`${nextApp.url}/api/v1/links?slug=${SLUG}`, auth);
+    const linkId = ((await linkRes.json()) as { items: { id: string }[] }).items[0]!.id;
+    const authed = (s: Server) => ({
+      name: s.name,
+      url: `${s.url}/api/v1/links/${linkId}`,
+      pgid: s.process.child.pid,
+      trips,
+      headers: { Authorization: `Bearer ${KEY}` },
+      success: '2xx' as const,
+    });
+    const limiterRun = await sideBySide(
+      [nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : [])].map(authed),
+      load,
+    );
+    throughputTable('next start', limiterRun, 'GET /api/v1/links/{id} (authenticated)');
     log(`\ndone in ${fixed((performance.now() - started) / 1000, 0)} s`);
   } finally {
     await Promise.all(servers.map((s) => s.process.stop()));

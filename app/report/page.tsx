@@ -9,7 +9,13 @@ export const metadata = { title: 'Report a link · Hop' };
 export const dynamic = 'force-static';
 
 const field: CSSProperties = { display: 'block', margin: '0 0 1rem' };
-const input: CSSProperties = { display: 'block', width: '100%', marginTop: '.25rem', font: 'inherit', padding: '.4rem' };
+const input: CSSProperties = {
+  display: 'block',
+  width: '100%',
+  marginTop: '.25rem',
+  font: 'inherit',
+  padding: '.4rem',
+};
 // Hidden from people (and from assistive technology), not from bots that fill every field.
 const trap: CSSProperties = { position: 'absolute', left: '-10000px', width: '1px', height: '1px', overflow: 'hidden' };
 

@@ -51,7 +51,7 @@ describe.skipIf(!shared)('two servers, one store', () => {
 });
 
 describe('client address on next start', () => {
-  it("comes from the connection: another source address is another bucket, forged headers change nothing", async () => {
+  it('comes from the connection: another source address is another bucket, forged headers change nothing', async () => {
     const first = await getFrom('127.0.0.3', next + QR);
     const r = rateLimits(first).qr!.r;
     const forged = await getFrom('127.0.0.3', next + QR, {
