@@ -11,6 +11,7 @@ export const dynamic = 'force-static';
 const field: CSSProperties = { display: 'block', margin: '0 0 1rem' };
 const input: CSSProperties = {
   display: 'block',
+  boxSizing: 'border-box',
   width: '100%',
   marginTop: '.25rem',
   font: 'inherit',
