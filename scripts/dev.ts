@@ -1,13 +1,10 @@
 // `npm run dev` (Next) and `npm run dev:worker` (wrangler dev): the app with
-// its embedded database. Unless DATABASE_URL names a remote server, a local
-// Neon server on PGlite (.data/, migrated) is started first, or reused when
-// one already listens on LOCALDB_PORT (e.g. `npm run db` or the other dev command).
+// its embedded database (src/server/local-database.ts).
 import { spawn } from 'node:child_process';
 import nextEnv from '@next/env';
 import { CONFIG_KEYS, parseConfig } from '../src/api/lib/config';
-import { DEFAULT_LOCAL_DB_PORT, isLoopbackHostname } from '../src/api/lib/hosts';
-import { startLocalDb, type LocalDb } from '../src/localdb';
-import { describeError, migrateUrl } from './db-migrate';
+import { localDatabase, type Database } from '../src/server/local-database';
+import { describeError, MIGRATIONS_DIR } from './db-migrate';
 
 const target = process.argv[2] === 'worker' ? 'worker' : 'next';
 // As Next does: .env, .env.local, .env.development(.local). wrangler adds .dev.vars itself.
@@ -21,45 +18,15 @@ try {
   process.exit(1);
 }
 
-const url = new URL(config.DATABASE_URL);
-const isLocal = isLoopbackHostname(url.hostname);
-const localPort = Number(url.port || process.env.LOCALDB_PORT || DEFAULT_LOCAL_DB_PORT);
-// The app finds the local server by the URL's port: make it explicit (LOCALDB_PORT may differ from the default).
-if (isLocal) url.port = String(localPort);
-const databaseUrl = url.href;
-
-async function isServing(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
-    return true;
-  } catch {
-    return false;
-  }
+let database: Database;
+try {
+  database = await localDatabase(config, MIGRATIONS_DIR);
+} catch (error) {
+  console.error(`dev: migration failed: ${describeError(error)}`);
+  process.exit(1);
 }
-
-let localDb: LocalDb | undefined;
-if (isLocal) {
-  if (await isServing(localPort)) {
-    console.log(`dev: using the local database already on port ${localPort}`);
-  } else {
-    localDb = await startLocalDb({
-      port: localPort,
-      dataDir: '.data/pglite',
-      user: decodeURIComponent(url.username) || 'hop',
-      password: decodeURIComponent(url.password) || 'hop',
-      database: url.pathname.slice(1) || 'hop',
-    });
-    console.log(`dev: embedded PGlite in .data/pglite, served on ${localDb.url}`);
-  }
-  try {
-    const { applied } = await migrateUrl(databaseUrl);
-    if (applied.length) console.log(`dev: applied migrations ${applied.join(', ')}`);
-  } catch (error) {
-    console.error(`dev: migration failed: ${describeError(error)}`);
-    await localDb?.close();
-    process.exit(1);
-  }
-}
+for (const note of database.notes) console.log(`dev: ${note}`);
+const databaseUrl = database.url;
 
 const port = process.env.PORT ?? (target === 'next' ? '3000' : '8787');
 const vars: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
@@ -79,7 +46,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   child.kill('SIGTERM');
-  await localDb?.close(); // PGlite flushes, so data survives a restart
+  await database.close(); // PGlite flushes, so data survives a restart
   process.exit(code);
 }
 child.on('exit', (code) => void stop(code ?? 0));

@@ -22,6 +22,16 @@ export async function startNext(name: string, env: Record<string, string>, dir?:
   return { name, url: `http://127.0.0.1:${port}`, process: start(bin('next'), args, { ...env, ...NEXT_ENV }) };
 }
 
+/** The Node server mode's bundle (dist/server.mjs), as `npm run build` makes it after `next build`. */
+export const serverBuild = () => run(bin('tsx'), ['scripts/build-server.ts']);
+
+/** `npm run serve`: the bundled Node server mode, on the root's .next build. */
+export async function startServe(name: string, env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const vars = { ...env, ...NEXT_ENV, PORT: String(port), HOST: '127.0.0.1' };
+  return { name, url: `http://127.0.0.1:${port}`, process: start('node', ['dist/server.mjs'], vars) };
+}
+
 /** `wrangler dev` with the vars in an env file (wrangler reads bindings from it, not from its own environment). */
 export async function startWrangler(name: string, env: Record<string, string>, config?: string): Promise<Server> {
   const [port, inspector] = await Promise.all([freePort(), freePort()]);

@@ -53,6 +53,7 @@ interface Drain {
   beat: number;
   staleAfterMs: number;
   writeTimeoutMs: number;
+  done?: Promise<void>;
 }
 
 /**
@@ -95,12 +96,29 @@ export class ClickRecorder {
       this.#open.push(click);
       this.#pending++;
     }
-    const now = Date.now();
-    if (this.#drain && now - this.#drain.beat <= this.#drain.staleAfterMs) return null;
+    return this.#alive() ? null : this.#start(write, writeTimeoutMs);
+  }
+
+  /**
+   * Writes what waits, for a host that is about to stop: waits for the
+   * running drain, then runs one more if clicks are left (one drain budget at
+   * most, so a database that stays away cannot hold the host forever).
+   */
+  async flush(write: ClickWriter, writeTimeoutMs: number): Promise<void> {
+    if (this.#alive()) await this.#drain!.done;
+    if (this.#pending > 0 && !this.#alive()) await this.#start(write, writeTimeoutMs);
+  }
+
+  #alive(): boolean {
+    return this.#drain !== null && Date.now() - this.#drain.beat <= this.#drain.staleAfterMs;
+  }
+
+  #start(write: ClickWriter, writeTimeoutMs: number): Promise<void> {
     const staleAfterMs = writeTimeoutMs + this.#options.maxBackoffMs + 1_000;
-    const drain: Drain = { beat: now, staleAfterMs, writeTimeoutMs };
+    const drain: Drain = { beat: Date.now(), staleAfterMs, writeTimeoutMs };
     this.#drain = drain;
-    return this.#run(drain, write);
+    drain.done = this.#run(drain, write);
+    return drain.done;
   }
 
   async #run(drain: Drain, write: ClickWriter): Promise<void> {

@@ -5,7 +5,7 @@ import { errorPage } from '../../http/error-page';
 import type { AppEnv } from '../../lib/env';
 import { defer, geo } from '../../lib/platform';
 import type { CachedLink } from '../links';
-import { CLAIM_CAPPED_CLICK, clickParams, FLUSH_CLICKS, CAP_STATE, LOOKUP_LINK, type Click } from './redirect.queries';
+import { CAP_STATE, CLAIM_CAPPED_CLICK, clickParams, clickWriter, LOOKUP_LINK, type Click } from './redirect.queries';
 import { parseUserAgent } from './user-agent';
 
 async function findLink(c: Context<AppEnv>, slug: string): Promise<CachedLink | null> {
@@ -108,11 +108,7 @@ export async function followLink(c: Context<AppEnv>) {
   // Human clicks on a capped link were written by the claim itself.
   if (link.maxClicks === null || isBot) {
     const { clickRecorder, config } = c.var;
-    const drain = clickRecorder.record(
-      click,
-      (batch) => db(c).query(FLUSH_CLICKS, [JSON.stringify(batch.clicks), batch.id]),
-      config.DB_QUERY_TIMEOUT_MS,
-    );
+    const drain = clickRecorder.record(click, clickWriter(db(c)), config.DB_QUERY_TIMEOUT_MS);
     if (drain) defer(c, drain);
   }
   return c.redirect(destination(link, c.req.url), link.redirectStatus as 302);
