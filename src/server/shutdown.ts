@@ -26,7 +26,11 @@ export async function shutdown(node: NodeServer, app: App, config: Config, close
   await Promise.race([work.idle(), sleep(WORK_GRACE_MS)]);
   const { clickRecorder } = isolateOf(app);
   const timeout = config.DB_QUERY_TIMEOUT_MS;
-  await clickRecorder.flush(clickWriter(createDb(config.DATABASE_URL, timeout)), timeout);
+  const db = createDb(config.DATABASE_URL, timeout);
+  await clickRecorder.flush(
+    clickWriter(() => db),
+    timeout,
+  );
   if (clickRecorder.pending > 0) {
     log(config.LOG_LEVEL, 'error', { msg: 'clicks not written at shutdown', count: clickRecorder.pending });
   }

@@ -108,7 +108,11 @@ export async function followLink(c: Context<AppEnv>) {
   // Human clicks on a capped link were written by the claim itself.
   if (link.maxClicks === null || isBot) {
     const { clickRecorder, config } = c.var;
-    const drain = clickRecorder.record(click, clickWriter(db(c)), config.DB_QUERY_TIMEOUT_MS);
+    const drain = clickRecorder.record(
+      click,
+      clickWriter(() => db(c)),
+      config.DB_QUERY_TIMEOUT_MS,
+    );
     if (drain) defer(c, drain);
   }
   return c.redirect(destination(link, c.req.url), link.redirectStatus as 302);
