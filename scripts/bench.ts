@@ -1,13 +1,26 @@
 // `npm run bench`: the benchmarks, each beside its baseline, in one run.
 //   1. Redirect throughput (GET /{slug}, cached) through `next start` and
 //      `wrangler dev`, against a constant-302 route on the same runtime.
-//   2. Database round trips per request, counted at the local server.
-// Loopback only; about 2–3 minutes, most of it two `next build`s.
+//   2. The Node server mode (`npm run serve`) against a bare Node 302 server,
+//      a plain Express app and `next start`; its cold start and memory.
+//   3. Database round trips per request, counted at the local server.
+// Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
 import { sideBySide, type Summary } from '../bench/load';
 import { countTrips, inProcessClient, type Count } from '../bench/round-trips';
-import { nextBuild, ready, snapshotApp, startNext, startWrangler, type Server } from '../bench/servers';
+import { readFileSync } from 'node:fs';
+import {
+  nextBuild,
+  ready,
+  serverBuild,
+  snapshotApp,
+  startNext,
+  startScript,
+  startServe,
+  startWrangler,
+  type Server,
+} from '../bench/servers';
 import { startLocalDb, type LocalDb } from '../src/localdb';
 import { migrateUrl } from './db-migrate';
 
@@ -35,6 +48,45 @@ function throughputTable(runtime: string, runs: Summary[]): void {
   log(
     `\n${runtime}: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
   );
+  tableRows(runs);
+  const app = runs.at(-1)!;
+  for (const base of runs.slice(0, -1)) {
+    const ratio = app.rps / base.rps;
+    const verdict = ratio >= TARGET_RATIO ? 'OK' : `MISSED by ${fixed((TARGET_RATIO - ratio) * 100, 0)} points`;
+    log(
+      `app / ${base.name}: ${fixed(ratio)} req/s (target ≥ ${TARGET_RATIO}: ${verdict}), ${fixed(app.serverCpu / base.serverCpu)}× server CPU per request`,
+    );
+  }
+}
+
+/** Resident memory of a process, from /proc (NaN where there is none). */
+function rssMb(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The Node server mode's targets (issue: the fastest self-hosted redirects). */
+function serveTable(runs: Summary[], serve: Server): void {
+  const [bare, express, next, mode] = runs as [Summary, Summary, Summary, Summary];
+  log(
+    `\nNode server mode: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+  );
+  tableRows(runs);
+  const check = (label: string, value: number, ok: boolean, target: string) =>
+    log(`${label}: ${fixed(value)} (target ${target}: ${ok ? 'OK' : 'MISSED'})`);
+  check('serve / bare Node 302', mode.rps / bare.rps, mode.rps / bare.rps >= 0.3, '≥ 0.3');
+  check('serve / next start', mode.rps / next.rps, mode.rps / next.rps >= 8, '≥ 8');
+  check('serve / Express', mode.rps / express.rps, mode.rps > express.rps, '> 1');
+  check('serve p99 / next start p99', mode.p99 / next.p99, mode.p99 < next.p99, '< 1');
+  const rss = rssMb(serve.process.child.pid);
+  log(`serve RSS after the load: ${fixed(rss, 0)} MB (target ≤ 150: ${rss <= 150 ? 'OK' : 'MISSED'})`);
+}
+
+function tableRows(runs: Summary[]): void {
   log(
     `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('3xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
   );
@@ -45,13 +97,25 @@ function throughputTable(runtime: string, runs: Summary[]): void {
       `${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`,
     );
   }
-  const app = runs.at(-1)!;
-  for (const base of runs.slice(0, -1)) {
-    const ratio = app.rps / base.rps;
-    const verdict = ratio >= TARGET_RATIO ? 'OK' : `MISSED by ${fixed((TARGET_RATIO - ratio) * 100, 0)} points`;
-    log(
-      `app / ${base.name}: ${fixed(ratio)} req/s (target ≥ ${TARGET_RATIO}: ${verdict}), ${fixed(app.serverCpu / base.serverCpu)}× server CPU per request`,
-    );
+}
+
+/** Milliseconds from spawning `npm run serve`'s bundle to its first redirect, the database already up. */
+async function coldStart(env: Record<string, string>, dir: string): Promise<number> {
+  const started = performance.now();
+  const server = await startServe('serve, cold', env, dir);
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(`${server.url}/${SLUG}`, { redirect: 'manual', signal: AbortSignal.timeout(1_000) });
+        if (res.status === 302) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      if (server.process.child.exitCode !== null) throw new Error(`serve exited:\n${server.process.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    await server.process.stop();
   }
 }
 
@@ -209,10 +273,17 @@ async function main(): Promise<void> {
     log(`building the app (next build ${appDir}) and the baseline (next build bench/next-baseline)…`);
     await nextBuild(appDir);
     await nextBuild('bench/next-baseline');
+    await serverBuild();
     const nextBase = await startNext('edge route, constant 302', {}, 'bench/next-baseline');
     const nextApp = await startNext('app, GET /{slug}', env, appDir);
-    servers.push(nextBase, nextApp);
+    const bare = await startScript('bare Node http, constant 302', 'bench/bare-302.mjs');
+    const express = await startScript('Express, in-memory map', 'bench/express-baseline.mjs', { SLUG });
+    const serve = await startServe('npm run serve, GET /{slug}', env, appDir);
+    servers.push(nextBase, nextApp, bare, express, serve);
     await Promise.all([
+      ready(bare, '/x-ready'),
+      ready(express, '/x-ready'),
+      ready(serve, '/api/health'),
       ready(nextBase, '/x-ready'),
       ready(nextApp, '/api/health'),
       ready(workerBase, '/x-ready'),
@@ -230,7 +301,7 @@ async function main(): Promise<void> {
     );
     if (created.status !== 201)
       throw new Error(`creating the bench link answered ${created.status}: ${await created.text()}`);
-    for (const s of [nextApp, workerApp]) {
+    for (const s of [nextApp, workerApp, serve]) {
       const res = await fetch(`${s.url}/${SLUG}`, { redirect: 'manual' });
       if (res.status !== 302) throw new Error(`${s.name}: GET /${SLUG} answered ${res.status}`);
     }
@@ -240,6 +311,8 @@ async function main(): Promise<void> {
     const at = (s: Server) => ({ name: s.name, url: `${s.url}/${SLUG}`, pgid: s.process.child.pid, trips });
     const nextRun = await sideBySide([at(nextBase), at(nextApp)], load);
     const workerRun = await sideBySide([at(workerBase), at(workerAssets), at(workerApp)], load);
+    const serveRun = await sideBySide([at(bare), at(express), at(nextApp), at(serve)], load);
+    const cold = await coldStart(env, appDir);
     log('\nRedirect throughput (3xx counted as success; medians of the rounds; CPU µs per request:');
     log(
       'server = its process group, bench = this process: load generator and, in the app rounds, the database writing clicks;',
@@ -247,6 +320,10 @@ async function main(): Promise<void> {
     log('db trips = round trips per request under load, click batches included)');
     throughputTable('next start', nextRun);
     throughputTable('wrangler dev', workerRun);
+    serveTable(serveRun, serve);
+    log(
+      `serve cold start to its first redirect (database up): ${fixed(cold, 0)} ms (target ≤ 1000: ${cold <= 1000 ? 'OK' : 'MISSED'})`,
+    );
     log(`\ndone in ${fixed((performance.now() - started) / 1000, 0)} s`);
   } finally {
     await Promise.all(servers.map((s) => s.process.stop()));
