@@ -73,6 +73,10 @@ export class ClickRecorder {
   #batches: ClickBatch[] = [];
   #pending = 0;
   #drain: Drain | null = null;
+  // Clicks refused while the buffer is full, reported at most once a second:
+  // a long outage under load must not turn into a log line per click.
+  #refused = 0;
+  #refusedReportedAt = 0;
   readonly #options: RecorderOptions;
 
   constructor(options: Partial<RecorderOptions> & Pick<RecorderOptions, 'onDrop'>) {
@@ -91,7 +95,7 @@ export class ClickRecorder {
    * `writeTimeoutMs` bounds one write, so a silent drain can be told dead.
    */
   record(click: Click, write: ClickWriter, writeTimeoutMs: number): Promise<void> | null {
-    if (this.#pending >= this.#options.maxBuffered) this.#options.onDrop(1, 'buffer full');
+    if (this.#pending >= this.#options.maxBuffered) this.#refuse();
     else {
       this.#open.push(click);
       this.#pending++;
@@ -151,6 +155,10 @@ export class ClickRecorder {
     } finally {
       // Only the current drain stands down; a newer one has taken over otherwise.
       if (this.#drain === drain) this.#drain = null;
+      if (this.#refused) {
+        onDrop(this.#refused, 'buffer full');
+        this.#refused = 0;
+      }
     }
   }
 
@@ -159,6 +167,15 @@ export class ClickRecorder {
     while (this.#open.length) {
       this.#batches.push({ id: crypto.randomUUID(), clicks: this.#open.splice(0, this.#options.maxBatch) });
     }
+  }
+
+  #refuse() {
+    this.#refused++;
+    const now = Date.now();
+    if (now - this.#refusedReportedAt < 1_000) return;
+    this.#options.onDrop(this.#refused, 'buffer full');
+    this.#refused = 0;
+    this.#refusedReportedAt = now;
   }
 
   /** Takes a written (or dropped) batch out; false when another drain already did. */
