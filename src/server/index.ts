@@ -5,7 +5,6 @@
 // Run from the project's root (as npm does): Next and the migrations are found there.
 import { join } from 'node:path';
 import nextEnv from '@next/env';
-import next from 'next';
 import { createApp } from '../api/app';
 import { parseConfig } from '../api/lib/config';
 import { log } from '../api/lib/log';
@@ -45,23 +44,26 @@ for (const note of database.notes) log(config.LOG_LEVEL, 'info', { msg: `serve: 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const app = createApp();
-const nextApp = next({ dev, dir: root, hostname, port });
-// Short links and the API are served while Next prepares; its pages wait for it.
-const prepared = nextApp.prepare();
+// Next loads and prepares on the first request it owns (a page, an asset):
+// short links and the API never wait for it, and a process that only
+// redirects does not carry Next's ~100 MB. (`next dev` at once, for its hot reload.)
+type NextApp = ReturnType<typeof import('next').default>;
+let loading: Promise<NextApp> | undefined;
+const prepared = () =>
+  (loading ??= import('next').then(async ({ default: next }) => {
+    const nextApp = next({ dev, dir: root, hostname, port });
+    await nextApp.prepare();
+    return nextApp;
+  }));
+if (dev) void prepared();
 const node = createNodeServer({
   app,
   env,
   startedAt,
   nextOwns: nextOwns(root),
   next: {
-    handle: async (req, res) => {
-      await prepared;
-      await nextApp.getRequestHandler()(req, res);
-    },
-    upgrade: async (req, socket, head) => {
-      await prepared;
-      await nextApp.getUpgradeHandler()(req, socket, head);
-    },
+    handle: async (req, res) => (await prepared()).getRequestHandler()(req, res),
+    upgrade: async (req, socket, head) => (await prepared()).getUpgradeHandler()(req, socket, head),
   },
 });
 node.server.listen(port, hostname, () => {
@@ -80,7 +82,7 @@ async function stop(signal: string) {
   housekeeping.stop();
   try {
     await shutdown(node, app, config, async () => {
-      await nextApp.close();
+      if (loading) await (await loading).close();
       await database.close();
     });
     process.exit(0);
