@@ -4,7 +4,16 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export { nextBuild, ready, startNext, startWrangler, type Server } from '../test/support/servers';
+export {
+  nextBuild,
+  ready,
+  serverBuild,
+  startNext,
+  startScript,
+  startServe,
+  startWrangler,
+  type Server,
+} from '../test/support/servers';
 
 // Where the app is built: a snapshot of the working tree inside the repo (so
 // node_modules resolves upward, as for bench/next-baseline). Building at the

@@ -1,8 +1,10 @@
 // `npm run bench`: the benchmarks, each beside its baseline, in one run.
 //   1. Redirect throughput (GET /{slug}, cached) through `next start` and
 //      `wrangler dev`, against a constant-302 route on the same runtime.
-//   2. Database round trips per request, counted at the local server.
-//   3. The rate limiter's cost: an authenticated GET through `next start`
+//   2. The Node server mode (`npm run serve`) against a bare Node 302 server,
+//      a plain Express app and `next start`; its cold start and memory.
+//   3. Database round trips per request, counted at the local server.
+//   4. The rate limiter's cost: an authenticated GET through `next start`
 //      without limits, with limits counted in memory, and (with REDIS_URL)
 //      counted in Redis through the local server's Upstash front; and the
 //      store's round trips per request.
@@ -11,7 +13,18 @@
 import { randomUUID } from 'node:crypto';
 import { sideBySide, type Summary } from '../bench/load';
 import { countTrips, inProcessClient, type Count } from '../bench/round-trips';
-import { nextBuild, ready, snapshotApp, startNext, startWrangler, type Server } from '../bench/servers';
+import { readFileSync } from 'node:fs';
+import {
+  nextBuild,
+  ready,
+  serverBuild,
+  snapshotApp,
+  startNext,
+  startScript,
+  startServe,
+  startWrangler,
+  type Server,
+} from '../bench/servers';
 import { startLocalDb, type LocalDb } from '../src/localdb';
 import { storeEnv } from '../test/support/store';
 import { migrateUrl } from './db-migrate';
@@ -36,21 +49,11 @@ const json = (body: unknown): RequestInit => ({
 const auth: RequestInit = { headers: { Authorization: `Bearer ${KEY}` } };
 
 /** The last summary is the app; every other one is a baseline it is compared with. */
-function throughputTable(runtime: string, runs: Summary[], what = 'GET /{slug}'): void {
+function throughputTable(runtime: string, runs: Summary[]): void {
   log(
-    `\n${runtime}: ${what}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+    `\n${runtime}: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
   );
-  log(
-    `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad(what === 'GET /{slug}' ? '3xx' : '2xx', 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
-  );
-  for (const s of runs) {
-    const rounds = s.rounds.map((r) => r.rps.toFixed(0)).join(' / ');
-    const cpu = (us: number) => pad(`${us.toFixed(0)} µs`, 10);
-    log(
-      `${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`,
-    );
-  }
-  if (what !== 'GET /{slug}') return limiterVerdict(runs);
+  tableRows(runs);
   const app = runs.at(-1)!;
   for (const base of runs.slice(0, -1)) {
     const ratio = app.rps / base.rps;
@@ -61,8 +64,72 @@ function throughputTable(runtime: string, runs: Summary[], what = 'GET /{slug}')
   }
 }
 
+/** Resident memory of a process, from /proc (NaN where there is none). */
+function rssMb(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The Node server mode's targets (issue: the fastest self-hosted redirects). */
+function serveTable(runs: Summary[], serve: Server): void {
+  const [bare, express, next, mode] = runs as [Summary, Summary, Summary, Summary];
+  log(
+    `\nNode server mode: GET /{slug}, ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+  );
+  tableRows(runs);
+  const check = (label: string, value: number, ok: boolean, target: string) =>
+    log(`${label}: ${fixed(value)} (target ${target}: ${ok ? 'OK' : 'MISSED'})`);
+  check('serve / bare Node 302', mode.rps / bare.rps, mode.rps / bare.rps >= 0.3, '≥ 0.3');
+  check('serve / next start', mode.rps / next.rps, mode.rps / next.rps >= 8, '≥ 8');
+  check('serve / Express', mode.rps / express.rps, mode.rps > express.rps, '> 1');
+  check('serve p99 / next start p99', mode.p99 / next.p99, mode.p99 < next.p99, '< 1');
+  const rss = rssMb(serve.process.child.pid);
+  log(`serve RSS after the load: ${fixed(rss, 0)} MB (target ≤ 150: ${rss <= 150 ? 'OK' : 'MISSED'})`);
+}
+
+function tableRows(runs: Summary[], okLabel = '3xx'): void {
+  log(
+    `${'server'.padEnd(34)}${pad('req/s', 7)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad(okLabel, 8)}${pad('errors', 7)}${pad('server CPU', 12)}${pad('bench CPU', 11)}${pad('db trips', 10)}   rounds req/s`,
+  );
+  for (const s of runs) {
+    const rounds = s.rounds.map((r) => r.rps.toFixed(0)).join(' / ');
+    const cpu = (us: number) => pad(`${us.toFixed(0)} µs`, 10);
+    log(
+      `${s.name.padEnd(34)}${pad(s.rps.toFixed(0), 7)}${pad(s.p50, 8)}${pad(s.p99, 8)}${pad(s.ok, 8)}${pad(s.errors, 7)}  ${cpu(s.serverCpu)} ${cpu(s.benchCpu)}${pad(Number.isNaN(s.trips) ? '' : fixed(s.trips, 3), 10)}   ${rounds}`,
+    );
+  }
+}
+
+/** Milliseconds from spawning `npm run serve`'s bundle to its first redirect, the database already up. */
+async function coldStart(env: Record<string, string>, dir: string): Promise<number> {
+  const started = performance.now();
+  const server = await startServe('serve, cold', env, dir);
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(`${server.url}/${SLUG}`, { redirect: 'manual', signal: AbortSignal.timeout(1_000) });
+        if (res.status === 302) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      if (server.process.child.exitCode !== null) throw new Error(`serve exited:\n${server.process.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    await server.process.stop();
+  }
+}
+
 /** The first summary is the app without limits; the others pay for them. */
-function limiterVerdict(runs: Summary[]): void {
+function limiterTable(runs: Summary[]): void {
+  log(
+    `\nnext start: GET /api/v1/links/{id} (authenticated), ${load.rounds} rounds × ${load.seconds} s per server, ${load.connections} connections, interleaved`,
+  );
+  tableRows(runs, '2xx');
   const [off, ...limited] = runs;
   for (const s of limited) {
     log(
@@ -275,18 +342,25 @@ async function main(): Promise<void> {
     log(`building the app (next build ${appDir}) and the baseline (next build bench/next-baseline)…`);
     await nextBuild(appDir);
     await nextBuild('bench/next-baseline');
+    await serverBuild();
     const nextBase = await startNext('edge route, constant 302', {}, 'bench/next-baseline');
     const nextApp = await startNext('app, GET /{slug}', env, appDir);
+    const bare = await startScript('bare Node http, constant 302', 'bench/bare-302.mjs');
+    const express = await startScript('Express, in-memory map', 'bench/express-baseline.mjs', { SLUG });
+    const serve = await startServe('npm run serve, GET /{slug}', env, appDir);
     const nextNoLimits = await startNext('app, limits off', { ...env, RATE_LIMITS: 'false' }, appDir);
     const nextMemory = await startNext('app, limits in memory', { ...env, ...limits }, appDir);
     const nextStore = db.upstash
       ? await startNext('app, limits in Redis', { ...env, ...limits, ...store }, appDir)
       : null;
-    servers.push(nextBase, nextApp, nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : []));
+    servers.push(nextBase, nextApp, bare, express, serve, nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : []));
     await Promise.all([
       ready(nextNoLimits, '/api/health'),
       ready(nextMemory, '/api/health'),
       ...(nextStore ? [ready(nextStore, '/api/health')] : []),
+      ready(bare, '/x-ready'),
+      ready(express, '/x-ready'),
+      ready(serve, '/api/health'),
       ready(nextBase, '/x-ready'),
       ready(nextApp, '/api/health'),
       ready(workerBase, '/x-ready'),
@@ -305,7 +379,7 @@ async function main(): Promise<void> {
     );
     if (created.status !== 201)
       throw new Error(`creating the bench link answered ${created.status}: ${await created.text()}`);
-    for (const s of [nextApp, workerApp]) {
+    for (const s of [nextApp, workerApp, serve]) {
       const res = await fetch(`${s.url}/${SLUG}`, { redirect: 'manual' });
       if (res.status !== 302) throw new Error(`${s.name}: GET /${SLUG} answered ${res.status}`);
     }
@@ -315,6 +389,8 @@ async function main(): Promise<void> {
     const at = (s: Server) => ({ name: s.name, url: `${s.url}/${SLUG}`, pgid: s.process.child.pid, trips });
     const nextRun = await sideBySide([at(nextBase), at(nextApp)], load);
     const workerRun = await sideBySide([at(workerBase), at(workerAssets), at(workerApp)], load);
+    const serveRun = await sideBySide([at(bare), at(express), at(nextApp), at(serve)], load);
+    const cold = await coldStart(env, appDir);
     log('\nRedirect throughput (3xx counted as success; medians of the rounds; CPU µs per request:');
     log(
       'server = its process group, bench = this process: load generator and, in the app rounds, the database writing clicks;',
@@ -322,6 +398,7 @@ async function main(): Promise<void> {
     log('db trips = round trips per request under load, click batches included)');
     throughputTable('next start', nextRun);
     throughputTable('wrangler dev', workerRun);
+    serveTable(serveRun, serve);
 
     // The limiter's cost: one authenticated GET (key cached, one database round trip), with and without limits.
     const linkRes = await fetch(`${nextApp.url}/api/v1/links?slug=${SLUG}`, auth);
@@ -334,11 +411,10 @@ async function main(): Promise<void> {
       headers: { Authorization: `Bearer ${KEY}` },
       success: '2xx' as const,
     });
-    const limiterRun = await sideBySide(
-      [nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : [])].map(authed),
-      load,
+    limiterTable(await sideBySide([nextNoLimits, nextMemory, ...(nextStore ? [nextStore] : [])].map(authed), load));
+    log(
+      `serve cold start to its first redirect (database up): ${fixed(cold, 0)} ms (target ≤ 1000: ${cold <= 1000 ? 'OK' : 'MISSED'})`,
     );
-    throughputTable('next start', limiterRun, 'GET /api/v1/links/{id} (authenticated)');
     log(`\ndone in ${fixed((performance.now() - started) / 1000, 0)} s`);
   } finally {
     await Promise.all(servers.map((s) => s.process.stop()));

@@ -12,7 +12,7 @@ import { PROBLEM_TYPES, problem, RETRY_AFTER_SECONDS, type ProblemType } from '.
 import { invalid, validationHook } from './http/validation';
 import { getConfig } from './lib/config';
 import type { AppEnv } from './lib/env';
-import { log } from './lib/log';
+import { log, type LogLevel } from './lib/log';
 import { APP_METHODS, notImplementedDetail } from './lib/methods';
 import { accessLog } from './middleware/access-log';
 import { Principals } from './middleware/auth';
@@ -82,30 +82,37 @@ function onError(err: Error, c: Context<AppEnv>): Response {
   return problem(c, 'internal', { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
 }
 
+/** What one isolate keeps between requests. */
+export interface Isolate {
+  linkCache: LinkCache;
+  principals: Principals;
+  clickRecorder: ClickRecorder;
+  /** One per configuration (an isolate has one), made on its first request, which logs which store it uses. */
+  rateLimiters: WeakMap<object, RateLimiter>;
+}
+
+const isolates = new WeakMap<App, Isolate>();
+
+/** The isolate state of an app built by createApp: for a host that outlives requests (the Node server's shutdown). */
+export const isolateOf = (app: App) => isolates.get(app)!;
+
 /**
- * What one isolate keeps between requests. Each app has its own, so two
- * apps in one process behave like two isolates (tests rely on it).
+ * Each app has its own isolate state, so two apps in one process behave like
+ * two isolates (tests rely on it).
  */
-function isolateState(): MiddlewareHandler<AppEnv> {
-  const linkCache = new LinkCache();
-  const principals = new Principals();
-  // One per configuration (an isolate has one); made on the first request, which logs which store it uses.
-  const rateLimiters = new WeakMap<object, RateLimiter>();
-  let clickRecorder: ClickRecorder | undefined;
+function isolateState(isolate: Isolate, logLevel: { current: LogLevel }): MiddlewareHandler<AppEnv> {
   return async function isolateState(c, next) {
     const config = getConfig(c.env ?? EMPTY_ENV);
+    logLevel.current = config.LOG_LEVEL;
     c.set('config', config);
-    c.set('linkCache', linkCache);
-    c.set('principals', principals);
+    c.set('linkCache', isolate.linkCache);
+    c.set('principals', isolate.principals);
+    c.set('clickRecorder', isolate.clickRecorder);
     if (config.RATE_LIMITS) {
-      let limiter = rateLimiters.get(config);
-      if (!limiter) rateLimiters.set(config, (limiter = new RateLimiter(config)));
+      let limiter = isolate.rateLimiters.get(config);
+      if (!limiter) isolate.rateLimiters.set(config, (limiter = new RateLimiter(config)));
       c.set('rateLimiter', limiter);
     }
-    clickRecorder ??= new ClickRecorder({
-      onDrop: (count, reason) => log(config.LOG_LEVEL, 'error', { msg: 'clicks dropped', count, reason }),
-    });
-    c.set('clickRecorder', clickRecorder);
     await next();
   };
 }
@@ -117,9 +124,19 @@ function isolateState(): MiddlewareHandler<AppEnv> {
 export function createApp(routes: RouteModule[] = []): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   registerComponents(app);
+  const logLevel: { current: LogLevel } = { current: 'info' };
+  const isolate: Isolate = {
+    linkCache: new LinkCache(),
+    principals: new Principals(),
+    clickRecorder: new ClickRecorder({
+      onDrop: (count, reason) => log(logLevel.current, 'error', { msg: 'clicks dropped', count, reason }),
+    }),
+    rateLimiters: new WeakMap(),
+  };
+  isolates.set(app, isolate);
 
   app.use(requestId());
-  app.use(isolateState());
+  app.use(isolateState(isolate, logLevel));
   app.use(accessLog());
   app.use(async (c, next) => {
     if (APP_METHODS.has(c.req.method)) return next();

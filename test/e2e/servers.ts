@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { migrateUrl } from '../../scripts/db-migrate';
 import { startLocalDb } from '../../src/localdb';
-import { nextBuild, ready, startNext, startWrangler, type Server } from '../support/servers';
+import { nextBuild, ready, serverBuild, startNext, startServe, startWrangler, type Server } from '../support/servers';
 import { storeEnv } from '../support/store';
 
 declare module 'vitest' {
@@ -18,7 +18,7 @@ declare module 'vitest' {
   }
 }
 
-/** The configuration both real servers run with. */
+/** The configuration the real servers run with. */
 export const E2E_ENV = {
   CORS_ORIGINS: 'https://app.example,https://admin.example',
   LOG_LEVEL: 'warn',
@@ -27,8 +27,9 @@ export const E2E_ENV = {
 };
 
 /**
- * Builds Next and starts a real `next start` and a real `wrangler dev`, each
- * on a free loopback port and sharing one local database, for the e2e suite.
+ * Builds Next and starts a real `next start`, a real `wrangler dev` and the
+ * Node server mode (`npm run serve`), each on a free loopback port and sharing
+ * one local database, for the e2e suite.
  */
 export default async function setup(project: TestProject) {
   const started: Server[] = [];
@@ -42,6 +43,7 @@ export default async function setup(project: TestProject) {
   try {
     // The tests run in another process: they reach the database's fault switch over HTTP.
     project.provide('dbControl', db.controlUrl);
+    project.provide('databaseUrl', db.databaseUrl);
     project.provide('sharedStore', Boolean(db.upstash));
     const env = {
       ...E2E_ENV,
@@ -53,12 +55,14 @@ export default async function setup(project: TestProject) {
     // wrangler starts while Next builds.
     const worker = await startWrangler('worker', env);
     started.push(worker);
-    await nextBuild();
+    await Promise.all([nextBuild(), serverBuild()]);
     const next = await startNext('next', env);
     started.push(next);
+    const serve = await startServe('serve', env);
+    started.push(serve);
 
-    await Promise.all([ready(next, '/api/health'), ready(worker, '/api/health')]);
-    project.provide('servers', { next: next.url, worker: worker.url });
+    await Promise.all([ready(next, '/api/health'), ready(worker, '/api/health'), ready(serve, '/api/health')]);
+    project.provide('servers', { next: next.url, worker: worker.url, serve: serve.url });
   } catch (error) {
     await stopAll();
     throw error;

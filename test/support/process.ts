@@ -20,8 +20,9 @@ export interface Started {
 }
 
 /** Spawns a long-running command in its own process group, keeping its output for diagnostics. */
-export function start(command: string, args: string[], env: Record<string, string> = {}): Started {
+export function start(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Started {
   const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

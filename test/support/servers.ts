@@ -22,6 +22,24 @@ export async function startNext(name: string, env: Record<string, string>, dir?:
   return { name, url: `http://127.0.0.1:${port}`, process: start(bin('next'), args, { ...env, ...NEXT_ENV }) };
 }
 
+/** The Node server mode's bundle (dist/server.mjs), as `npm run build` makes it after `next build`. */
+export const serverBuild = () => run(bin('tsx'), ['scripts/build-server.ts']);
+
+/** `npm run serve`: the bundled Node server mode, on the .next build of `dir` (default: the root). */
+export async function startServe(name: string, env: Record<string, string>, dir?: string): Promise<Server> {
+  const port = await freePort();
+  const vars = { ...env, ...NEXT_ENV, PORT: String(port), HOST: '127.0.0.1' };
+  const entry = join(process.cwd(), 'dist', 'server.mjs');
+  return { name, url: `http://127.0.0.1:${port}`, process: start('node', [entry], vars, dir) };
+}
+
+/** A Node script of bench/ (bare-302.mjs, express-baseline.mjs) on a free port. */
+export async function startScript(name: string, script: string, env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  const vars = { ...env, PORT: String(port), HOST: '127.0.0.1' };
+  return { name, url: `http://127.0.0.1:${port}`, process: start('node', [script], vars) };
+}
+
 /** `wrangler dev` with the vars in an env file (wrangler reads bindings from it, not from its own environment). */
 export async function startWrangler(name: string, env: Record<string, string>, config?: string): Promise<Server> {
   const [port, inspector] = await Promise.all([freePort(), freePort()]);

@@ -24,6 +24,19 @@ export function defer(c: Context<AppEnv>, work: Promise<unknown>): void {
   }
 }
 
+/** What a long-lived host (the Node server mode) tells the app about itself, through the execution context. */
+export interface ServerInfo {
+  startedAt: number;
+}
+
+export function serverInfo(c: Context<AppEnv>): ServerInfo | undefined {
+  try {
+    return (c.executionCtx.props as { hopServer?: ServerInfo } | undefined)?.hopServer;
+  } catch {
+    return undefined; // no execution context at all
+  }
+}
+
 /** Where short links live: PUBLIC_BASE_URL, else the origin this request reached. */
 export const publicBaseUrl = (c: Context<AppEnv>) => c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
 

@@ -3,6 +3,7 @@ import { version } from '../../../../package.json';
 import { db, DatabaseUnavailableError } from '../../db';
 import { problem, RETRY_AFTER_SECONDS } from '../../http/problem';
 import type { AppEnv } from '../../lib/env';
+import { serverInfo } from '../../lib/platform';
 import type { healthRoute } from './health.routes';
 
 export const getHealth: RouteHandler<typeof healthRoute, AppEnv> = async (c) => {
@@ -16,5 +17,12 @@ export const getHealth: RouteHandler<typeof healthRoute, AppEnv> = async (c) => 
       extensions: { db: 'unavailable' },
     });
   }
-  return c.json({ status: 'ok' as const, version, db: 'ok' as const }, 200, { 'Cache-Control': 'no-store' });
+  const server = serverInfo(c);
+  const process = server && {
+    uptimeSeconds: Math.round((Date.now() - server.startedAt) / 100) / 10,
+    clickBuffer: c.var.clickRecorder.pending,
+  };
+  return c.json({ status: 'ok' as const, version, db: 'ok' as const, ...process }, 200, {
+    'Cache-Control': 'no-store',
+  });
 };

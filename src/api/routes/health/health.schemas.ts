@@ -7,6 +7,13 @@ export const HealthSchema = z
     status: z.literal('ok'),
     version: z.string().openapi({ example: version }),
     db: z.literal('ok'),
+    uptimeSeconds: z
+      .number()
+      .optional()
+      .openapi({ description: 'Node server mode (`npm run serve`) only: how long the process has run.' }),
+    clickBuffer: z.number().int().optional().openapi({
+      description: 'Node server mode only: clicks waiting in the process to be written.',
+    }),
   })
   .openapi('Health');
 

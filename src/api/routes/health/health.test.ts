@@ -21,10 +21,12 @@ async function health(overrides: Record<string, string> = {}) {
 }
 
 describe('GET /api/health with a database', () => {
-  it('reports db ok after a real query', async () => {
+  it('reports db ok after a real query, and no process figures outside the Node server mode', async () => {
     const { res, body } = await health();
     expect(res.status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', db: 'ok' });
+    expect(body).not.toHaveProperty('uptimeSeconds');
+    expect(body).not.toHaveProperty('clickBuffer');
   });
 
   it.each(['destroy', 'unavailable'] as const)(

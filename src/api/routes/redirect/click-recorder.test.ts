@@ -107,19 +107,20 @@ describe('ClickRecorder', () => {
     expect(w.written.flatMap((b) => b.clicks.map((c) => c.link_id))).toEqual([click(2).link_id]);
   });
 
-  it('keeps at most maxBuffered clicks: newer ones are dropped and logged, batches stay whole', async () => {
+  it('keeps at most maxBuffered clicks: newer ones are dropped and reported once a second, batches stay whole', async () => {
     const { rec, dropped } = recorder({ maxBuffered: 3, windowMs: 30 });
     const w = writer();
     const drain = rec.record(click(1), w.write, 100);
-    for (const n of [2, 3, 4, 5]) rec.record(click(n), w.write, 100);
+    for (const n of [2, 3, 4, 5, 6]) rec.record(click(n), w.write, 100);
+    expect(dropped).toEqual([{ count: 1, reason: 'buffer full' }]); // the first at once, the next one held back
     await drain;
     expect(dropped).toEqual([
       { count: 1, reason: 'buffer full' },
-      { count: 1, reason: 'buffer full' },
+      { count: 2, reason: 'buffer full' }, // the rest, when the drain ends
     ]);
     expect(w.written.flatMap((b) => b.clicks.map((c) => c.link_id))).toEqual([1, 2, 3].map((n) => click(n).link_id));
     expect(rec.pending).toBe(0);
-    rec.record(click(6), w.write, 100); // room again
+    rec.record(click(7), w.write, 100); // room again
     expect(rec.pending).toBe(1);
   });
 

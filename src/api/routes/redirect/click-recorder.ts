@@ -53,6 +53,7 @@ interface Drain {
   beat: number;
   staleAfterMs: number;
   writeTimeoutMs: number;
+  done?: Promise<void>;
 }
 
 /**
@@ -72,6 +73,10 @@ export class ClickRecorder {
   #batches: ClickBatch[] = [];
   #pending = 0;
   #drain: Drain | null = null;
+  // Clicks refused while the buffer is full, reported at most once a second:
+  // a long outage under load must not turn into a log line per click.
+  #refused = 0;
+  #refusedReportedAt = 0;
   readonly #options: RecorderOptions;
 
   constructor(options: Partial<RecorderOptions> & Pick<RecorderOptions, 'onDrop'>) {
@@ -90,17 +95,34 @@ export class ClickRecorder {
    * `writeTimeoutMs` bounds one write, so a silent drain can be told dead.
    */
   record(click: Click, write: ClickWriter, writeTimeoutMs: number): Promise<void> | null {
-    if (this.#pending >= this.#options.maxBuffered) this.#options.onDrop(1, 'buffer full');
+    if (this.#pending >= this.#options.maxBuffered) this.#refuse();
     else {
       this.#open.push(click);
       this.#pending++;
     }
-    const now = Date.now();
-    if (this.#drain && now - this.#drain.beat <= this.#drain.staleAfterMs) return null;
+    return this.#alive() ? null : this.#start(write, writeTimeoutMs);
+  }
+
+  /**
+   * Writes what waits, for a host that is about to stop: waits for the
+   * running drain, then runs one more if clicks are left (one drain budget at
+   * most, so a database that stays away cannot hold the host forever).
+   */
+  async flush(write: ClickWriter, writeTimeoutMs: number): Promise<void> {
+    if (this.#alive()) await this.#drain!.done;
+    if (this.#pending > 0 && !this.#alive()) await this.#start(write, writeTimeoutMs);
+  }
+
+  #alive(): boolean {
+    return this.#drain !== null && Date.now() - this.#drain.beat <= this.#drain.staleAfterMs;
+  }
+
+  #start(write: ClickWriter, writeTimeoutMs: number): Promise<void> {
     const staleAfterMs = writeTimeoutMs + this.#options.maxBackoffMs + 1_000;
-    const drain: Drain = { beat: now, staleAfterMs, writeTimeoutMs };
+    const drain: Drain = { beat: Date.now(), staleAfterMs, writeTimeoutMs };
     this.#drain = drain;
-    return this.#run(drain, write);
+    drain.done = this.#run(drain, write);
+    return drain.done;
   }
 
   async #run(drain: Drain, write: ClickWriter): Promise<void> {
@@ -133,6 +155,10 @@ export class ClickRecorder {
     } finally {
       // Only the current drain stands down; a newer one has taken over otherwise.
       if (this.#drain === drain) this.#drain = null;
+      if (this.#refused) {
+        onDrop(this.#refused, 'buffer full');
+        this.#refused = 0;
+      }
     }
   }
 
@@ -141,6 +167,15 @@ export class ClickRecorder {
     while (this.#open.length) {
       this.#batches.push({ id: crypto.randomUUID(), clicks: this.#open.splice(0, this.#options.maxBatch) });
     }
+  }
+
+  #refuse() {
+    this.#refused++;
+    const now = Date.now();
+    if (now - this.#refusedReportedAt < 1_000) return;
+    this.#options.onDrop(this.#refused, 'buffer full');
+    this.#refused = 0;
+    this.#refusedReportedAt = now;
   }
 
   /** Takes a written (or dropped) batch out; false when another drain already did. */

@@ -1,12 +1,11 @@
 import type { Context } from 'hono';
-import { isbot } from 'isbot';
 import { db } from '../../db';
 import { errorPage } from '../../http/error-page';
 import type { AppEnv } from '../../lib/env';
 import { defer, geo } from '../../lib/platform';
 import type { CachedLink } from '../links';
-import { CLAIM_CAPPED_CLICK, clickParams, FLUSH_CLICKS, CAP_STATE, LOOKUP_LINK, type Click } from './redirect.queries';
-import { parseUserAgent } from './user-agent';
+import { CAP_STATE, CLAIM_CAPPED_CLICK, clickParams, clickWriter, LOOKUP_LINK, type Click } from './redirect.queries';
+import { classifyAgent, type UserAgentInfo } from './user-agent';
 
 async function findLink(c: Context<AppEnv>, slug: string): Promise<CachedLink | null> {
   const { linkCache } = c.var;
@@ -21,8 +20,10 @@ async function findLink(c: Context<AppEnv>, slug: string): Promise<CachedLink | 
 
 /** The destination with the short link's query merged in; the destination's own parameters win. */
 function destination(link: CachedLink, requestUrl: string): string {
+  // Most visits carry no query: no URL to parse then.
+  if (!link.forwardQuery || !requestUrl.includes('?')) return link.url;
   const search = new URL(requestUrl).searchParams;
-  if (!link.forwardQuery || search.size === 0) return link.url;
+  if (search.size === 0) return link.url;
   const url = new URL(link.url);
   const own = new Set(url.searchParams.keys());
   for (const [key, value] of search) if (!own.has(key)) url.searchParams.append(key, value);
@@ -38,8 +39,8 @@ function referrerHost(referer: string | undefined): string | null {
   }
 }
 
-function describeClick(c: Context<AppEnv>, linkId: string, isBot: boolean): Click {
-  const { browser, os, device } = parseUserAgent(c.req.header('User-Agent'));
+function describeClick(c: Context<AppEnv>, linkId: string, isBot: boolean, agent: UserAgentInfo): Click {
+  const { browser, os, device } = agent;
   return {
     link_id: linkId,
     at: new Date().toISOString(),
@@ -97,8 +98,9 @@ export async function followLink(c: Context<AppEnv>) {
   }
 
   // HEAD requests and bots are recorded but never counted as human clicks.
-  const isBot = c.req.method === 'HEAD' || isbot(c.req.header('User-Agent') ?? '');
-  const click = describeClick(c, link.id, isBot);
+  const agent = classifyAgent(c.req.header('User-Agent'));
+  const isBot = c.req.method === 'HEAD' || agent.isBot;
+  const click = describeClick(c, link.id, isBot, agent);
   if (link.maxClicks !== null) {
     const state = await capState(c, link, click);
     if (state === 'gone') {
@@ -116,7 +118,7 @@ export async function followLink(c: Context<AppEnv>) {
     const { clickRecorder, config } = c.var;
     const drain = clickRecorder.record(
       click,
-      (batch) => db(c).query(FLUSH_CLICKS, [JSON.stringify(batch.clicks), batch.id]),
+      clickWriter(() => db(c)),
       config.DB_QUERY_TIMEOUT_MS,
     );
     if (drain) defer(c, drain);

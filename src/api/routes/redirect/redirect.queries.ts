@@ -71,5 +71,14 @@ export const CLAIM_CAPPED_CLICK = `with hit as (
 /** Whether a capped link has used its clicks (for bots and HEAD, which never count); no row: deleted. */
 export const CAP_STATE = `select coalesce(clicks < max_clicks, true) as within, true as found from links where id = $1`;
 
+/**
+ * Writes one click batch (FLUSH_CLICKS): what the recorder's drains call.
+ * The client is asked for only when a batch is written, not per click.
+ */
+export const clickWriter =
+  (db: () => { query(text: string, params: unknown[]): Promise<unknown> }) =>
+  (batch: { id: string; clicks: Click[] }) =>
+    db().query(FLUSH_CLICKS, [JSON.stringify(batch.clicks), batch.id]);
+
 /** The parameters of CLAIM_CAPPED_CLICK for a click. */
 export const clickParams = (click: Click) => Object.keys(CLICK_COLUMNS).map((key) => click[key as keyof Click]);
