@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, keyFor } from '@/test/support/accounts';
 import { expectProblem } from '@/test/support/problem';
 import { useLocalApp } from '@/test/support/local-app';
+import { fromAddress, uniqueAddress } from '@/test/support/store';
 import { openApiDocument } from './routes/docs';
 import { createApp } from './app';
 
@@ -28,6 +29,18 @@ const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   getApiKey: (key) => [`/api/v1/keys/${ID}`, { headers: bearer(key) }],
   revokeApiKey: (key) => [`/api/v1/keys/${ID}`, { method: 'DELETE', headers: bearer(key) }],
   getMe: (key) => ['/api/v1/me', { headers: bearer(key) }],
+  // Public, limited per address: a fresh one each time, so the outage (not the quota) answers.
+  createReport: () => [
+    '/api/v1/reports',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...fromAddress(uniqueAddress()) },
+      body: JSON.stringify({ link: 'some-slug', reason: 'spam' }),
+    },
+  ],
+  listReports: (key) => ['/api/v1/reports', { headers: bearer(key) }],
+  getReport: (key) => [`/api/v1/reports/${ID}`, { headers: bearer(key) }],
+  updateReport: (key) => [`/api/v1/reports/${ID}`, jsonBody('PATCH', key, { status: 'dismissed' })],
   followLink: () => ['/never-cached-slug', { redirect: 'manual' }],
 };
 // Served from what the isolate already holds when the key is verified.

@@ -11,7 +11,32 @@ describe('config', () => {
       DB_QUERY_TIMEOUT_MS: 5000,
       LINK_CACHE_TTL_MS: 30_000,
       ALLOW_PRIVATE_DESTINATIONS: false,
+      RATE_LIMITS: true,
+      RATE_LIMIT_KEY_PER_MIN: 600,
+      RATE_LIMIT_QR_PER_MIN: 120,
+      RATE_LIMIT_REPORTS_PER_MIN: 5,
+      RATE_LIMIT_REPORTS_PER_DAY: 20,
+      RATE_LIMIT_AUTH_FAILURES_PER_MIN: 30,
+      RATE_LIMIT_PREFIX: 'hop:rl',
+      RATE_LIMIT_TIMEOUT_MS: 200,
+      TRUSTED_PROXIES: 0,
     });
+  });
+
+  it('takes the Upstash store only whole, and never echoes its token', () => {
+    expect(() => parseConfig({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io' })).toThrow(
+      /UPSTASH_REDIS_REST_TOKEN: Set UPSTASH_REDIS_REST_URL and _TOKEN together/,
+    );
+    let message = '';
+    try {
+      parseConfig({ UPSTASH_REDIS_REST_URL: 'ftp://x', UPSTASH_REDIS_REST_TOKEN: 'sekrit-token' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/UPSTASH_REDIS_REST_URL: Must be an http\(s\) URL/);
+    expect(message).not.toContain('sekrit-token');
+    const config = parseConfig({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io', UPSTASH_REDIS_REST_TOKEN: 't' });
+    expect(config.UPSTASH_REDIS_REST_TOKEN).toBe('t');
   });
 
   it('parses the comma-separated allow-list and numbers', () => {
@@ -32,6 +57,12 @@ describe('config', () => {
     ['LINK_CACHE_TTL_MS', '61000'],
     ['PUBLIC_BASE_URL', 'hop.example'],
     ['ALLOW_PRIVATE_DESTINATIONS', 'yes'],
+    ['RATE_LIMIT_KEY_PER_MIN', '0'],
+    ['RATE_LIMIT_REPORTS_PER_DAY', 'many'],
+    ['RATE_LIMIT_PREFIX', 'has spaces'],
+    ['RATE_LIMIT_TIMEOUT_MS', '5'],
+    ['TRUSTED_PROXIES', '-1'],
+    ['RATE_LIMITS', 'maybe'],
   ])('fails fast on a bad %s, naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));

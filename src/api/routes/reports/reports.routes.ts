@@ -24,6 +24,7 @@ export const createReportRoute = defineRoute({
     'the page at `/report` does): a form gets its answer as an HTML page, with the same status. Limited per ' +
     'client address (`"reports"`, `"reports-daily"`).',
   limit: ['reports', 'reports-daily'],
+  errors: ['unavailable'],
   request: {
     body: {
       // Either content type is enough; `required: false` lets each be validated only when sent.
