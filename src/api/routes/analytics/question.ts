@@ -88,6 +88,7 @@ export function questionOf(input: AnalyticsInput): Result<Question> {
     }
   }
   return {
-    ok: { ...scoped.ok, groupBy, interval, timezone: formatter.resolvedOptions().timeZone, limit: input.limit ?? 10 },
+    // As given: runtimes canonicalise differently (ICU says Asia/Katmandu), Postgres knows both.
+    ok: { ...scoped.ok, groupBy, interval, timezone, limit: input.limit ?? 10 },
   };
 }
