@@ -222,3 +222,12 @@ export function expectedSeries(
   }
   return { byKey: { actual, expected }, sum };
 }
+
+const RAW_COUNTS = `select link_id, date_bin('15 minutes', at, timestamptz '2000-01-01Z') as bucket, country, region, city,
+  referrer_host, browser, os, device, is_bot, count(*) as clicks from clicks group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+const AGGREGATES = `select link_id, bucket, country, region, city, referrer_host, browser, os, device, is_bot, clicks
+  from click_counts`;
+
+/** Rows in which click_counts and a recount of the raw clicks differ (nulls compare equal): 0 when exact. */
+export const AGGREGATE_DIFF = `select count(*)::int as n from (
+  (${AGGREGATES} except all ${RAW_COUNTS}) union all (${RAW_COUNTS} except all ${AGGREGATES})) d`;

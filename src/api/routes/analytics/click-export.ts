@@ -7,7 +7,8 @@ import type { Range } from './time-range';
 // first) turned into text as the client reads. A pull stream asks for the
 // next page only when the previous one has been taken, so memory stays at
 // one page however many rows match, and a client that goes away (cancel,
-// or the request's abort signal) stops the queries.
+// or the request's abort signal) stops the queries. Ordered by clicks.id,
+// the number: the selected `id` is its text.
 
 export const EXPORT_PAGE = 2_000;
 export type ExportFormat = 'csv' | 'ndjson';
@@ -18,7 +19,7 @@ export function exportPageQuery(scope: Scope, range: Range) {
   const after = params.push('0');
   const limit = params.push(EXPORT_PAGE);
   const text = `select ${SELECT_CLICK} from clicks where id > $${after}::bigint and ${where.join(' and ')}
-    order by id limit $${limit}`;
+    order by clicks.id limit $${limit}`;
   return (afterId: string) => ({ text, params: params.map((p, i) => (i === after - 1 ? afterId : p)) });
 }
 

@@ -22,7 +22,8 @@ export const listClicks: Handler<typeof listClicksRoute> = async (c) => {
   const { scope, range } = scoped.ok;
   const params: unknown[] = [range.from.toISOString(), range.to.toISOString()];
   const where = ['at >= $1::timestamptz', 'at < $2::timestamptz', ...scopeConditions(scope, params)];
-  const page = keysetPage({ cursor, limit }, where, params, '', CLICK_KEYS);
+  // Qualified: the selected `at` and `id` are text, the order is by time and number.
+  const page = keysetPage({ cursor, limit }, where, params, 'clicks.', CLICK_KEYS);
   const [found, rows] = await db(c).batch(
     [
       { text: LINK_EXISTS, params: [id] },
