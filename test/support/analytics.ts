@@ -76,7 +76,11 @@ export function randomQuestion(random: () => number, links: TestLink[], now: num
   const query: Query = {};
   let path = '/api/v1/analytics';
   let linkId: string[] | undefined;
-  if (random() < 0.25) {
+  // One in four: all links, no filter (the all-links aggregates answer those).
+  const plain = random() < 0.25;
+  if (plain) {
+    // nothing to scope or filter
+  } else if (random() < 0.25) {
     const link = pick(random, links);
     path = `/api/v1/links/${link.id}/analytics`;
     linkId = [link.id];
@@ -85,7 +89,7 @@ export function randomQuestion(random: () => number, links: TestLink[], now: num
     if (random() < 0.3) query.tag = pick(random, ['a', 'b']);
   }
   for (const [param, column] of Object.entries(FILTERS)) {
-    if (random() > 0.3) continue;
+    if (plain || random() > 0.3) continue;
     const values = VALUES[column].filter((v) => v !== null) as string[];
     query[param] = random() < 0.6 ? [pick(random, values), pick(random, values)] : [`-${pick(random, values)}`];
   }
@@ -231,3 +235,17 @@ const AGGREGATES = `select link_id, bucket, country, region, city, referrer_host
 /** Rows in which click_counts and a recount of the raw clicks differ (nulls compare equal): 0 when exact. */
 export const AGGREGATE_DIFF = `select count(*)::int as n from (
   (${AGGREGATES} except all ${RAW_COUNTS}) union all (${RAW_COUNTS} except all ${AGGREGATES})) d`;
+
+const DIMS_FROM_COUNTS = `select bucket, d.dimension, d.value, is_bot, sum(clicks) as clicks from click_counts
+  cross join lateral (values ('all', null), ('country', country), ('region', region), ('city', city),
+    ('referrer', referrer_host), ('browser', browser), ('os', os), ('device', device)) as d (dimension, value)
+  group by 1, 2, 3, 4`;
+const DIMS = 'select bucket, dimension, value, is_bot, clicks from click_dims where clicks <> 0';
+const DAYS_FROM_COUNTS = `select date_trunc('day', bucket, 'UTC') as day, link_id, is_bot, sum(clicks) as clicks
+  from click_counts group by 1, 2, 3`;
+const DAYS = 'select day, link_id, is_bot, clicks from click_link_days';
+
+/** The same for the all-links and per-day tables, against click_counts (itself checked by AGGREGATE_DIFF). */
+export const ROLLUP_DIFF = `select
+  (select count(*)::int from ((${DIMS} except all ${DIMS_FROM_COUNTS}) union all (${DIMS_FROM_COUNTS} except all ${DIMS})) d) as dims,
+  (select count(*)::int from ((${DAYS} except all ${DAYS_FROM_COUNTS}) union all (${DAYS_FROM_COUNTS} except all ${DAYS})) d) as days`;

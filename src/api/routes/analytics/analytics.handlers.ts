@@ -5,15 +5,7 @@ import { db, type Statement } from '../../db';
 import { problem } from '../../http/problem';
 import { invalid } from '../../http/validation';
 import type { AppEnv } from '../../lib/env';
-import {
-  breakdownSql,
-  clickSource,
-  countSql,
-  DIMENSION_COLUMNS,
-  LINK_EXISTS,
-  timeseriesSql,
-  type Dimension,
-} from './analytics.queries';
+import { breakdownSql, clickSource, countSql, LINK_EXISTS, timeseriesSql, type Dimension } from './analytics.queries';
 import type { analyticsRoute, linkAnalyticsRoute } from './analytics.routes';
 import { questionOf, type AnalyticsInput, type Question } from './question';
 import { planRange, withOffset } from './time-range';
@@ -26,11 +18,11 @@ function statementOf(q: Question): { statement: Statement; answer: (rows: Row[])
   const params: unknown[] = [];
   const plan = planRange(q.range);
   if (q.groupBy === 'count') {
-    const text = countSql(clickSource(q.scope, plan, '', params));
+    const text = countSql(clickSource(q.scope, plan, null, params));
     return { statement: { text, params }, answer: (rows) => ({ clicks: Number(rows[0]?.clicks ?? 0) }) };
   }
   if (q.groupBy === 'timeseries') {
-    const source = clickSource(q.scope, plan, '', params);
+    const source = clickSource(q.scope, plan, null, params);
     const text = timeseriesSql(source, q.interval, q.range.from, q.range.to, params, q.timezone);
     return {
       statement: { text, params },
@@ -42,8 +34,7 @@ function statementOf(q: Question): { statement: Statement; answer: (rows: Row[])
     };
   }
   const link = q.groupBy === 'link';
-  const column = link ? 'link_id' : DIMENSION_COLUMNS[q.groupBy as Dimension];
-  const source = clickSource(q.scope, plan, `${column} as value`, params);
+  const source = clickSource(q.scope, plan, link ? 'link' : (q.groupBy as Dimension), params);
   const text = breakdownSql(source, q.limit, params, link);
   return {
     statement: { text, params },

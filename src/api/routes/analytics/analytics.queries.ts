@@ -1,4 +1,4 @@
-import type { Interval, RangePlan } from './time-range';
+import type { Interval, Range, RangePlan } from './time-range';
 
 // Analytics SQL. Whole 15-minute buckets are summed from click_counts
 // (migration 0007); the raw clicks answer only the edges of a range that is
@@ -46,30 +46,54 @@ export function scopeConditions(scope: Scope, params: unknown[]): string[] {
   return where;
 }
 
+/** What a question groups by: a dimension, links, or nothing (count, timeseries). */
+export type GroupKey = Dimension | 'link' | null;
+
+const DAY_MS = 86_400_000;
+
+/** Whether a scope reads all links unfiltered (bots apart): the all-links table can answer it. */
+const unfiltered = (scope: Scope) =>
+  !scope.linkIds && !scope.tags && Object.values(scope.filters).every((f) => !f.include.length && !f.exclude.length);
+const noDimensionFilter = (scope: Scope) =>
+  Object.values(scope.filters).every((f) => !f.include.length && !f.exclude.length);
+
 /**
- * The matching clicks as rows of (`columns`, t, clicks): whole buckets from
- * the aggregates (t the bucket start), the edges one raw click a row.
+ * The matching clicks as rows of (value, t, clicks), from the smallest table
+ * that answers exactly: whole 15-minute buckets from click_dims (all links,
+ * no filter) or click_counts (anything else), whole UTC days of a link
+ * breakdown from click_link_days, and the edges of a range that is not on a
+ * bucket boundary from the raw clicks. `t` is a bucket start or a click time.
  */
-export function clickSource(scope: Scope, plan: RangePlan, columns: string, params: unknown[]): string {
+export function clickSource(scope: Scope, plan: RangePlan, key: GroupKey, params: unknown[]): string {
   const where = scopeConditions(scope, params);
   const and = where.map((condition) => ` and ${condition}`).join('');
-  const select = columns ? `${columns}, ` : '';
+  const range = (column: string, r: Range) =>
+    `${column} >= $${params.push(r.from.toISOString())}::timestamptz and ${column} < $${params.push(r.to.toISOString())}::timestamptz`;
+  const column = key === 'link' ? 'link_id' : key ? DIMENSION_COLUMNS[key] : 'null::text';
   const parts: string[] = [];
-  if (plan.whole) {
-    const from = params.push(plan.whole.from.toISOString());
-    const to = params.push(plan.whole.to.toISOString());
-    parts.push(
-      `select ${select}bucket as t, clicks from click_counts
-       where bucket >= $${from}::timestamptz and bucket < $${to}::timestamptz${and}`,
-    );
+  let buckets = plan.whole ? [plan.whole] : [];
+  if (plan.whole && key === 'link' && noDimensionFilter(scope)) {
+    const first = Math.ceil(plan.whole.from.getTime() / DAY_MS) * DAY_MS;
+    const last = Math.floor(plan.whole.to.getTime() / DAY_MS) * DAY_MS;
+    if (first < last) {
+      const days = { from: new Date(first), to: new Date(last) };
+      parts.push(`select link_id as value, day as t, clicks from click_link_days where ${range('day', days)}${and}`);
+      buckets = [
+        { from: plan.whole.from, to: days.from },
+        { from: days.to, to: plan.whole.to },
+      ].filter((r) => r.from < r.to);
+    }
+  }
+  for (const r of buckets) {
+    if (key !== 'link' && unfiltered(scope)) {
+      const dimension = params.push(key ?? 'all');
+      parts.push(`select value, bucket as t, clicks from click_dims
+        where dimension = $${dimension} and ${range('bucket', r)}${and}`);
+    } else
+      parts.push(`select ${column} as value, bucket as t, clicks from click_counts where ${range('bucket', r)}${and}`);
   }
   for (const edge of plan.edges) {
-    const from = params.push(edge.from.toISOString());
-    const to = params.push(edge.to.toISOString());
-    parts.push(
-      `select ${select}at as t, 1::bigint as clicks from clicks
-       where at >= $${from}::timestamptz and at < $${to}::timestamptz${and}`,
-    );
+    parts.push(`select ${column} as value, at as t, 1::bigint as clicks from clicks where ${range('at', edge)}${and}`);
   }
   return parts.join('\n union all ');
 }

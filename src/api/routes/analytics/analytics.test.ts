@@ -5,6 +5,7 @@ import { useLocalApp } from '@/test/support/local-app';
 import { clickWriter, type Click } from '../redirect/redirect.queries';
 import {
   AGGREGATE_DIFF,
+  ROLLUP_DIFF,
   expectedBreakdown,
   expectedCount,
   expectedSeries,
@@ -66,6 +67,7 @@ describe.each(BACKENDS)('analytics (%s)', (name, backend) => {
 
     it('keeps the aggregates equal to the raw clicks, nulls included', async () => {
       const [diff] = await app.db().query(AGGREGATE_DIFF);
+      expect(await app.db().query(ROLLUP_DIFF)).toEqual([{ dims: 0, days: 0 }]);
       expect(diff).toEqual({ n: 0 });
       const [{ n }] = (await app.db().query<{ n: string }>('select count(*) as n from clicks')) as [{ n: string }];
       expect(Number(n)).toBe(CLICKS);
@@ -220,6 +222,29 @@ describe.each(BACKENDS)('analytics (%s)', (name, backend) => {
         await app.send(`/${link.slug}`, { redirect: 'manual', headers: { 'User-Agent': chrome } });
       const browsers = await ask(`/api/v1/links/${link.id}/analytics`, { groupBy: 'browser' });
       expect(browsers).toEqual({ groupBy: 'browser', items: [{ value: 'Chrome', clicks: 2 }], other: 0 });
+    });
+
+    it('forgets a deleted link’s clicks in all-links answers', async () => {
+      const res = await app.send('/api/v1/links', jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/gone' }));
+      const link = await res.json();
+      const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
+      for (let i = 0; i < 3; i++) {
+        await app.send(`/${link.slug}`, {
+          redirect: 'manual',
+          headers: { 'User-Agent': chrome, 'X-Vercel-IP-Country': 'FR' },
+        });
+      }
+      const france = async () =>
+        (await ask('/api/v1/analytics', { groupBy: 'country', limit: 100 })).items.find(
+          (item: { value: string }) => item.value === 'FR',
+        )?.clicks ?? 0;
+      const total = async () => (await ask('/api/v1/analytics', {})).clicks;
+      const [before, inFrance] = [await total(), await france()];
+      expect(inFrance).toBe(3);
+      await app.send(`/api/v1/links/${link.id}`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
+      expect(await total()).toBe(before - 3);
+      expect(await france()).toBe(0);
+      expect(await app.db().query(ROLLUP_DIFF)).toEqual([{ dims: 0, days: 0 }]);
     });
   });
 });

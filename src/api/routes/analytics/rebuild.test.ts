@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrateUrl } from '@/scripts/db-migrate';
-import { AGGREGATE_DIFF, rng, seedClicks } from '@/test/support/analytics';
+import { AGGREGATE_DIFF, ROLLUP_DIFF, rng, seedClicks } from '@/test/support/analytics';
 import { BACKENDS, skipWithoutPostgres } from '@/test/support/backends';
 import { run } from '@/test/support/process';
 import { createDb } from '../../db/client';
@@ -33,7 +33,13 @@ describe.each(BACKENDS)('%s', (name, backend) => {
   describe.skipIf(skipWithoutPostgres(name))('', () => {
     let server: LocalDb;
     const db = () => createDb(server.databaseUrl, 30_000);
-    const diff = async () => (await db().query<{ n: number }>(AGGREGATE_DIFF))[0]!.n;
+    const diff = async () => {
+      const [{ n }] = (await db().query<{ n: number }>(AGGREGATE_DIFF)) as [{ n: number }];
+      const [{ dims, days }] = (await db().query<{ dims: number; days: number }>(ROLLUP_DIFF)) as [
+        { dims: number; days: number },
+      ];
+      return n + dims + days;
+    };
     const counts = () =>
       db().query(
         `select link_id, bucket, country, region, city, referrer_host, browser, os, device, is_bot, clicks
@@ -87,6 +93,10 @@ describe.each(BACKENDS)('%s', (name, backend) => {
           `insert into click_counts (link_id, bucket, is_bot, clicks) values ($1, '2026-09-01T00:00:00Z', false, 9)`,
           [links[0]],
         );
+        await db().query(
+          `update click_dims set clicks = clicks + 1 where ctid in (select ctid from click_dims limit 5)`,
+        );
+        await db().query(`delete from click_link_days where ctid in (select ctid from click_link_days limit 5)`);
         expect(await diff()).toBeGreaterThan(0);
         const days: string[] = [];
         await rebuildClickCounts(db(), ({ day }) => days.push(day));
@@ -108,7 +118,7 @@ describe.each(BACKENDS)('%s', (name, backend) => {
       });
 
       it('npm run analytics:rebuild runs it against DATABASE_URL', async () => {
-        await db().query('delete from click_counts');
+        await db().query('truncate click_counts, click_dims, click_link_days');
         const output = await run('node_modules/.bin/tsx', ['scripts/analytics-rebuild.ts'], {
           DATABASE_URL: server.databaseUrl,
         });
