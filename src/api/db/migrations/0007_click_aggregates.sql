@@ -57,8 +57,8 @@ create table click_dims (
   is_bot boolean not null,
   clicks bigint not null
 );
--- click_link_days: clicks per link and UTC day, for link breakdowns (the
--- partial days at a range's ends come from click_counts).
+-- click_link_days: clicks per link and UTC day, for link breakdowns and counts
+-- without filters (the partial days at a range's ends come from click_counts).
 create table click_link_days (
   day timestamptz not null,
   link_id uuid not null references links (id) on delete cascade,
@@ -71,11 +71,14 @@ select bucket, d.dimension, d.value, is_bot, sum(clicks)
 from click_counts cross join lateral (values ('all', null), ('country', country), ('region', region), ('city', city),
   ('referrer', referrer_host), ('browser', browser), ('os', os), ('device', device)) as d (dimension, value)
 group by 1, 2, 3, 4;
-create unique index click_dims_key on click_dims (bucket, dimension, value, is_bot) nulls not distinct;
+-- Dimension first: a question reads one dimension over a range of buckets.
+create unique index click_dims_key on click_dims (dimension, bucket, value, is_bot) nulls not distinct;
 
 insert into click_link_days (day, link_id, is_bot, clicks)
 select date_trunc('day', bucket, 'UTC'), link_id, is_bot, sum(clicks) from click_counts group by 1, 2, 3;
 create unique index click_link_days_key on click_link_days (day, link_id, is_bot);
+-- One link's days.
+create index click_link_days_link on click_link_days (link_id, day);
 
 -- A deleted link takes its clicks and click_counts rows with it (cascade);
 -- the all-links table forgets them here, in the same transaction.

@@ -14,11 +14,11 @@ type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 type Row = Record<string, string | null>;
 
 /** One statement that answers the question, and how to read its rows. */
-function statementOf(q: Question): { statement: Statement; answer: (rows: Row[]) => object } {
+export function statementOf(q: Question): { statement: Statement; answer: (rows: Row[]) => object } {
   const params: unknown[] = [];
   const plan = planRange(q.range);
   if (q.groupBy === 'count') {
-    const text = countSql(clickSource(q.scope, plan, null, params));
+    const text = countSql(clickSource(q.scope, plan, null, params, { times: false }));
     return { statement: { text, params }, answer: (rows) => ({ clicks: Number(rows[0]?.clicks ?? 0) }) };
   }
   if (q.groupBy === 'timeseries') {

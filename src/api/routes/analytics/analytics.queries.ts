@@ -64,7 +64,13 @@ const noDimensionFilter = (scope: Scope) =>
  * breakdown from click_link_days, and the edges of a range that is not on a
  * bucket boundary from the raw clicks. `t` is a bucket start or a click time.
  */
-export function clickSource(scope: Scope, plan: RangePlan, key: GroupKey, params: unknown[]): string {
+export function clickSource(
+  scope: Scope,
+  plan: RangePlan,
+  key: GroupKey,
+  params: unknown[],
+  { times = true }: { times?: boolean } = {},
+): string {
   const where = scopeConditions(scope, params);
   const and = where.map((condition) => ` and ${condition}`).join('');
   const range = (column: string, r: Range) =>
@@ -72,12 +78,14 @@ export function clickSource(scope: Scope, plan: RangePlan, key: GroupKey, params
   const column = key === 'link' ? 'link_id' : key ? DIMENSION_COLUMNS[key] : 'null::text';
   const parts: string[] = [];
   let buckets = plan.whole ? [plan.whole] : [];
-  if (plan.whole && key === 'link' && noDimensionFilter(scope)) {
+  const dims = key !== 'link' && unfiltered(scope);
+  // Whole days serve link breakdowns and counts without filters (not timeseries: days are UTC).
+  if (plan.whole && !dims && (key === 'link' || (key === null && !times)) && noDimensionFilter(scope)) {
     const first = Math.ceil(plan.whole.from.getTime() / DAY_MS) * DAY_MS;
     const last = Math.floor(plan.whole.to.getTime() / DAY_MS) * DAY_MS;
     if (first < last) {
       const days = { from: new Date(first), to: new Date(last) };
-      parts.push(`select link_id as value, day as t, clicks from click_link_days where ${range('day', days)}${and}`);
+      parts.push(`select ${column} as value, day as t, clicks from click_link_days where ${range('day', days)}${and}`);
       buckets = [
         { from: plan.whole.from, to: days.from },
         { from: days.to, to: plan.whole.to },
@@ -85,7 +93,7 @@ export function clickSource(scope: Scope, plan: RangePlan, key: GroupKey, params
     }
   }
   for (const r of buckets) {
-    if (key !== 'link' && unfiltered(scope)) {
+    if (dims) {
       const dimension = params.push(key ?? 'all');
       parts.push(`select value, bucket as t, clicks from click_dims
         where dimension = $${dimension} and ${range('bucket', r)}${and}`);

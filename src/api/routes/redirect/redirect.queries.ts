@@ -38,8 +38,8 @@ export const aggregateClicks = (source: string) => `aggregated as (
   ), aggregated_dims as (
     insert into click_dims (bucket, dimension, value, is_bot, clicks)
     select ${BUCKET_OF_AT}, d.dimension, d.value, is_bot, count(*) from ${source} cross join lateral ${DIMENSION_VALUES}
-    group by 1, 2, 3, 4 order by 1, 2, 3, 4
-    on conflict (bucket, dimension, value, is_bot) do update set clicks = click_dims.clicks + excluded.clicks
+    group by 1, 2, 3, 4 order by 2, 1, 3, 4
+    on conflict (dimension, bucket, value, is_bot) do update set clicks = click_dims.clicks + excluded.clicks
   ), aggregated_days as (
     insert into click_link_days (day, link_id, is_bot, clicks)
     select date_trunc('day', at, 'UTC'), link_id, is_bot, count(*) from ${source}
