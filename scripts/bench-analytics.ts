@@ -49,7 +49,8 @@ async function generate(url: string, rows: number) {
     await client.query(`insert into links (slug, url) select 'bench-' || n, 'https://example.com/' || n
       from generate_series(1, 1000) n`);
     await client.query(`insert into clicks (link_id, at, country, region, city, referrer_host, browser, os, device, is_bot)
-      select l.ids[1 + floor(1000 * power(random(), 2))::int], now() - random() * interval '90 days',
+      select * from (
+      select l.ids[1 + floor(1000 * power(random(), 2))::int], now() - random() * interval '90 days' as at,
         c.country, c.country || '-' || r3, c.country || '-city-' || r5,
         (array['google.com', 't.co', 'news.ycombinator.com', 'reddit.com', 'linkedin.com', null, null])[1 + floor(random() * 7)::int],
         (array['Chrome', 'Chrome', 'Chrome', 'Safari', 'Safari', 'Firefox', 'Edge', null])[1 + floor(random() * 8)::int],
@@ -60,12 +61,14 @@ async function generate(url: string, rows: number) {
         lateral (select floor(random() * 3)::int as r3, floor(random() * 5)::int as r5,
           (array['US', 'US', 'US', 'DE', 'DE', 'IN', 'IN', 'GB', 'FR', 'BR', 'JP', 'NP', 'CA', 'AU', null])
             [1 + floor(power(random(), 1.5) * 15)::int] as country, n as k) c,
-        (select array_agg(id order by slug) as ids from links) l`);
+        (select array_agg(id order by slug) as ids from links) l
+      ) g order by at`); // in time order, as clicks arrive
     // The aggregates as the migration backfills them.
     await client.query('truncate click_counts, click_dims, click_link_days');
     for (const statement of AGGREGATE_BACKFILL) await client.query(statement);
     await client.query('vacuum analyze clicks');
-    await client.query('vacuum analyze click_counts');
+    for (const table of ['click_counts', 'click_dims', 'click_link_days'])
+      await client.query(`vacuum analyze ${table}`);
     const { rows: sizes } = await client.query(
       `select (select count(*) from clicks) as clicks, (select count(*) from click_counts) as counts,
         (select count(*) from click_dims) as dims, (select count(*) from click_link_days) as days`,
@@ -128,7 +131,12 @@ async function questions(db: Db, send: ReturnType<typeof sendVia>, linkId: strin
   let least = Infinity;
   for (const [name, query] of Object.entries(API)) {
     for (const [scopeName, path, raw, scope] of [
-      ['one link', `/api/v1/links/${linkId}/analytics?${query}`, `link_id = '${linkId}' and`, { linkId: [linkId] as string[] }],
+      [
+        'one link',
+        `/api/v1/links/${linkId}/analytics?${query}`,
+        `link_id = '${linkId}' and`,
+        { linkId: [linkId] as string[] },
+      ],
       ['all links', `/api/v1/analytics?${query}`, '', {}],
     ] as const) {
       const api = await time(async () => {

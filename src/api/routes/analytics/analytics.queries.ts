@@ -61,7 +61,7 @@ const noDimensionFilter = (scope: Scope) =>
  * The matching clicks as rows of (value, t, clicks), from the smallest table
  * that answers exactly: whole 15-minute buckets from click_dims (all links,
  * no filter) or click_counts (anything else), whole UTC days of a link
- * breakdown from click_link_days, and the edges of a range that is not on a
+ * breakdown or an unfiltered count from click_link_days, and the edges of a range that is not on a
  * bucket boundary from the raw clicks. `t` is a bucket start or a click time.
  */
 export function clickSource(
