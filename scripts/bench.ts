@@ -8,6 +8,9 @@
 //      without limits, with limits counted in memory, and (with REDIS_URL)
 //      counted in Redis through the local server's Upstash front; and the
 //      store's round trips per request.
+//   5. Analytics on PostgreSQL (scripts/bench-analytics.ts; needs
+//      BENCH_DATABASE_URL or TEST_DATABASE_URL): aggregates vs raw scans,
+//      the click write's cost, and a 1M-row export through `next start`.
 // Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
@@ -27,6 +30,7 @@ import {
 } from '../bench/servers';
 import { startLocalDb, type LocalDb } from '../src/localdb';
 import { storeEnv } from '../test/support/store';
+import { benchAnalytics } from './bench-analytics';
 import { migrateUrl } from './db-migrate';
 
 const load = {
@@ -415,6 +419,7 @@ async function main(): Promise<void> {
     log(
       `serve cold start to its first redirect (database up): ${fixed(cold, 0)} ms (target ≤ 1000: ${cold <= 1000 ? 'OK' : 'MISSED'})`,
     );
+    await benchAnalytics({ appDir });
     log(`\ndone in ${fixed((performance.now() - started) / 1000, 0)} s`);
   } finally {
     await Promise.all(servers.map((s) => s.process.stop()));

@@ -19,6 +19,7 @@ import { Principals } from './middleware/auth';
 import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { RateLimiter } from './middleware/rate-limit';
+import { analytics } from './routes/analytics';
 import { docs, registerComponents } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
@@ -170,7 +171,8 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs(app), users, keys, me, links, reports, ...routes]) app.route('/', module);
+  for (const module of [health, qr, docs(app), users, keys, me, links, reports, analytics, ...routes])
+    app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);
 

@@ -42,6 +42,10 @@ const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   getReport: (key) => [`/api/v1/reports/${ID}`, { headers: bearer(key) }],
   updateReport: (key) => [`/api/v1/reports/${ID}`, jsonBody('PATCH', key, { status: 'dismissed' })],
   followLink: () => ['/never-cached-slug', { redirect: 'manual' }],
+  getAnalytics: (key) => ['/api/v1/analytics?groupBy=country', { headers: bearer(key) }],
+  getLinkAnalytics: (key) => [`/api/v1/links/${ID}/analytics`, { headers: bearer(key) }],
+  listLinkClicks: (key) => [`/api/v1/links/${ID}/clicks`, { headers: bearer(key) }],
+  exportClicks: (key) => ['/api/v1/clicks/export', { headers: bearer(key) }],
 };
 // Served from what the isolate already holds when the key is verified.
 const NO_DATABASE_WHEN_CACHED = new Set(['getMe']);

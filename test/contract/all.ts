@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { analyticsContract } from '../../src/api/routes/analytics/analytics.contract';
 import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
 import { rateLimitContract } from '../../src/api/middleware/rate-limit/rate-limit.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
@@ -27,4 +28,5 @@ export function allContracts(send: Send) {
   describe('redirects', () => redirectContract(send));
   describe('rate limits', () => rateLimitContract(send));
   describe('abuse reports and takedown', () => reportsContract(send));
+  describe('analytics and click export', () => analyticsContract(send));
 }

@@ -16,7 +16,8 @@ const CursorSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/)
     .refine((at) => !Number.isNaN(Date.parse(at.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')))),
-  id: z.uuid(),
+  // Most resources have UUIDs; clicks have identity numbers.
+  id: z.union([z.uuid(), z.string().regex(/^\d{1,19}$/)]),
 });
 
 const toBase64Url = (text: string) =>
@@ -73,19 +74,33 @@ export const LinkHeader = z.object({
  * created_at and id, after `cursor`. Select `cursorColumn(table)` beside the
  * row so `paginate` can build the next cursor.
  */
-export function keysetPage(page: { cursor?: Cursor; limit: number }, where: string[], params: unknown[], table = '') {
+export function keysetPage(
+  page: { cursor?: Cursor; limit: number },
+  where: string[],
+  params: unknown[],
+  table = '',
+  keys: KeysetColumns = CREATED,
+) {
   const conditions = [...where];
+  const at = `${table}${keys.at}`;
   if (page.cursor) {
     params.push(page.cursor.at, page.cursor.id);
     const n = params.length;
-    conditions.push(`(${table}created_at, ${table}id) < ($${n - 1}::timestamptz, $${n}::uuid)`);
+    conditions.push(`(${at}, ${table}id) < ($${n - 1}::timestamptz, $${n}::${keys.idType})`);
   }
   params.push(page.limit + 1);
   return `${conditions.length ? `where ${conditions.join(' and ')}` : ''}
-    order by ${table}created_at desc, ${table}id desc limit $${params.length}`;
+    order by ${at} desc, ${table}id desc limit $${params.length}`;
 }
 
-export const cursorColumn = (table = '') => `${table}created_at::text as "cursorAt"`;
+/** The time column a keyset orders by, and the type of the id that breaks ties. */
+export interface KeysetColumns {
+  at: string;
+  idType: 'uuid' | 'bigint';
+}
+const CREATED: KeysetColumns = { at: 'created_at', idType: 'uuid' };
+
+export const cursorColumn = (table = '', at = CREATED.at) => `${table}${at}::text as "cursorAt"`;
 
 /**
  * Takes the `limit + 1` rows a keyset query fetched, returns the page and,
