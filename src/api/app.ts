@@ -28,6 +28,7 @@ import { qr } from './routes/qr';
 import { ClickRecorder, redirect } from './routes/redirect';
 import { reports } from './routes/reports';
 import { users } from './routes/users';
+import { webhooks } from './routes/webhooks';
 
 export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
@@ -170,7 +171,8 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs(app), users, keys, me, links, reports, ...routes]) app.route('/', module);
+  for (const module of [health, qr, docs(app), users, keys, me, links, reports, webhooks, ...routes])
+    app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);
 

@@ -1,0 +1,15 @@
+import type { Context } from 'hono';
+import { db } from '../../db';
+import type { AppEnv } from '../../lib/env';
+import { defer } from '../../lib/platform';
+import { dispatch } from './dispatcher';
+
+/**
+ * Sends the deliveries a write just made (`webhookDeliveries`, see
+ * outbox.ts) after the response: the write's own latency stays one round
+ * trip. What fails here is retried by the schedulers.
+ */
+export function deliverAfterResponse(c: Context<AppEnv>, ids: unknown): void {
+  if (!Array.isArray(ids) || ids.length === 0) return;
+  defer(c, dispatch(db(c), c.var.config, { ids: ids as string[] }));
+}
