@@ -21,7 +21,7 @@ export interface Received {
 }
 
 export type Behaviour =
-  | { mode: 'ok' }
+  | { mode: 'ok'; delayMs?: number }
   | { mode: 'fail'; status: number; retryAfter?: string; body?: string }
   | { mode: 'stall' }
   | { mode: 'down' };
@@ -83,6 +83,7 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
       res.end(current.body ?? 'nope');
       return;
     }
+    if (current.delayMs) await new Promise((resolve) => setTimeout(resolve, current.delayMs));
     // Unverifiable requests are refused, as a receiver would.
     entry.answered = verifiedWith.length ? 200 : 401;
     res.writeHead(entry.answered, { 'Content-Type': 'application/json' });
