@@ -83,7 +83,7 @@ export async function startReceiver(path = '/hooks'): Promise<Receiver> {
       res.end(current.body ?? 'nope');
       return;
     }
-    if (current.delayMs) await new Promise((resolve) => setTimeout(resolve, current.delayMs));
+    if (current.mode === 'ok' && current.delayMs) await new Promise((resolve) => setTimeout(resolve, current.delayMs));
     // Unverifiable requests are refused, as a receiver would.
     entry.answered = verifiedWith.length ? 200 : 401;
     res.writeHead(entry.answered, { 'Content-Type': 'application/json' });
