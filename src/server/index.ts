@@ -14,6 +14,7 @@ import { describeError } from './migrations';
 import { nextOwns } from './routing';
 import { createNodeServer } from './server';
 import { shutdown } from './shutdown';
+import { startWebhookScheduler } from './webhook-scheduler';
 
 const startedAt = Date.now();
 const dev = process.argv.includes('--dev');
@@ -73,6 +74,7 @@ node.server.listen(port, hostname, () => {
   });
 });
 const housekeeping = startHousekeeping(config);
+const webhookScheduler = startWebhookScheduler(config);
 
 let stopping = false;
 async function stop(signal: string) {
@@ -82,6 +84,9 @@ async function stop(signal: string) {
   housekeeping.stop();
   try {
     await shutdown(node, app, config, async () => {
+      // Deliveries deferred by requests were awaited with the other work; then what is due.
+      await webhookScheduler.stop();
+      await webhookScheduler.drain();
       if (loading) await (await loading).close();
       await database.close();
     });

@@ -19,3 +19,4 @@ webhooks
   .openapi(routes.cronRoute, handlers.runCron);
 export { deliverAfterResponse } from './after-response';
 export { deliveryIdsColumn, linkData, outboxCtes } from './outbox';
+export { sendDueWebhooks } from './scheduled';
