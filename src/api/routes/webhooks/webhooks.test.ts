@@ -7,6 +7,7 @@ import { startReceiver, type Receiver } from '@/test/support/webhook-receiver';
 // rows read and time moved directly, the cron route as the scheduler.
 
 const CRON_SECRET = 'cron-secret-for-the-webhook-tests';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
 const app = useLocalApp({
   env: { WEBHOOK_ALLOW_INSECURE: '1', WEBHOOK_TIMEOUT_MS: '700', CRON_SECRET },
 });
@@ -180,6 +181,34 @@ describe('webhook delivery', () => {
     await cron();
     const [delivery] = await deliveries(hook.id);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 8, nextAttemptAt: null });
+  });
+});
+
+describe('link.exhausted', () => {
+  it('is sent once, by the click that uses up the cap', async () => {
+    await subscribe(['link.exhausted']);
+    const slug = unique('cap-');
+    const res = await app.send(
+      '/api/v1/links',
+      jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug, maxClicks: 2 }),
+    );
+    const link = await res.json();
+    const visit = () => app.send(`/${slug}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
+    expect((await visit()).status).toBe(302);
+    expect(receiver.received).toHaveLength(0);
+    expect((await visit()).status).toBe(302);
+    expect((await visit()).status).toBe(410);
+    expect((await app.isolate()(`/${slug}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } })).status).toBe(
+      410,
+    );
+    expect(receiver.received.map((r) => r.payload?.type)).toEqual(['link.exhausted']);
+    expect(receiver.received[0]!.payload!.data).toMatchObject({
+      id: link.id,
+      slug,
+      maxClicks: 2,
+      clicks: 2,
+      shortUrl: link.shortUrl,
+    });
   });
 });
 
