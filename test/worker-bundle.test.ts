@@ -10,8 +10,9 @@ import { run } from './support/process';
 // 140 KiB with the zod shims (src/shims/README.md) and minification; 179 KiB
 // with rate limits and abuse reports: @upstash/redis ~18 KiB (its client
 // class carries every Redis command), @upstash/ratelimit ~10 KiB (with
-// @upstash/core-analytics, never used here), our code ~6 KiB.
-const GZIP_BUDGET_KIB = 185;
+// @upstash/core-analytics, never used here), our code ~6 KiB. Webhooks
+// (routes, schemas with their documentation, delivery): 179.75 → 186.31 KiB.
+const GZIP_BUDGET_KIB = 187;
 
 // wrangler.toml [alias]: import specifiers inside zod, matched wherever they appear.
 const ZOD_SHIMS: Record<string, string> = {
