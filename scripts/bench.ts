@@ -8,6 +8,8 @@
 //      without limits, with limits counted in memory, and (with REDIS_URL)
 //      counted in Redis through the local server's Upstash front; and the
 //      store's round trips per request.
+//   5. Webhooks: a link create with 0 and with 3 subscribed endpoints (round
+//      trips on the critical path stay 1; the ratio of their latencies).
 // Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
@@ -28,6 +30,7 @@ import {
 import { startLocalDb, type LocalDb } from '../src/localdb';
 import { storeEnv } from '../test/support/store';
 import { migrateUrl } from './db-migrate';
+import { webhookCost } from '../bench/webhooks';
 
 const load = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
@@ -372,6 +375,7 @@ async function main(): Promise<void> {
     await inProcessTrips(db, env);
     await nextTrips(db, nextApp);
     if (db.upstash) await storeTrips(db, { ...env, ...store, RATE_LIMIT_PREFIX: `hop-bench-${randomUUID()}` });
+    await webhookCost(db, env, { rounds: load.rounds, perRound: 50, key: KEY, log });
 
     const created = await fetch(
       `${nextApp.url}/api/v1/links`,

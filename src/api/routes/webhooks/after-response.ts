@@ -11,5 +11,10 @@ import { dispatch } from './dispatcher';
  */
 export function deliverAfterResponse(c: Context<AppEnv>, ids: unknown): void {
   if (!Array.isArray(ids) || ids.length === 0) return;
-  defer(c, dispatch(db(c), c.var.config, { ids: ids as string[] }));
+  // A task later: the claim's round trip starts once the response is on its way, not beside it.
+  const later = new Promise((resolve) => setTimeout(resolve, 0));
+  defer(
+    c,
+    later.then(() => dispatch(db(c), c.var.config, { ids: ids as string[] })),
+  );
 }
