@@ -23,9 +23,16 @@ export const outboxCtes = (name: string, type: WebhookEventType, source: string,
     returning id
   )`;
 
-/** A column with the ids of the deliveries `outboxCtes(name, …)` made (null: none), to send after the response. */
+/** How many of a write's deliveries it sends itself after the response; the schedulers send the rest. */
+export const SEND_AFTER_RESPONSE = 100;
+
+/**
+ * A column with the ids of (at most SEND_AFTER_RESPONSE of) the deliveries
+ * `outboxCtes(name, …)` made, null for none, to send after the response. On
+ * the first row only: a bulk write's rows would each carry the whole list.
+ */
 export const deliveryIdsColumn = (name: string) =>
-  `(select array_agg(id) from ${name}_deliveries) as "webhookDeliveries"`;
+  `case when row_number() over () = 1 then (select array_agg(id) from (select id from ${name}_deliveries limit ${SEND_AFTER_RESPONSE}) x) end as "webhookDeliveries"`;
 
 /**
  * A link row as the API shows it, in SQL: the selected columns (camelCase)
