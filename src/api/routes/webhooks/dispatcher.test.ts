@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
 import { POSTGRES_URL, skipWithoutPostgres } from '@/test/support/backends';
@@ -91,5 +92,41 @@ describe.skipIf(skipWithoutPostgres('PostgreSQL'))('concurrent schedulers on Pos
       .query(`update webhook_deliveries set claimed_until = now() - interval '1 second' where status = 'pending'`);
     expect(await cron(app.send)).toMatchObject({ claimed: 1, delivered: 1 });
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it('send link.clicked without skipping a click whose insert committed late', async () => {
+    await app.db().query(`update webhooks set status = 'disabled'`);
+    const res = await app.send(
+      '/api/v1/webhooks',
+      jsonBody('POST', ADMIN_KEY, { url: receiver.url, events: ['link.clicked'] }),
+    );
+    const hook = await res.json();
+    receiver.secrets.push(hook.secret);
+    const linkRes = await app.send(
+      '/api/v1/links',
+      jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug: unique('late-') }),
+    );
+    const link = await linkRes.json();
+    receiver.received.length = 0;
+    receiver.behave({ mode: 'ok' });
+    const nextSecond = () => app.db().query('update webhooks set clicks_sent_at = null');
+    // A click batch still being written: its id is drawn, its transaction open.
+    const late = new pg.Client({ connectionString: app.backendUrl() });
+    await late.connect();
+    try {
+      await late.query('begin');
+      await late.query(`insert into clicks (link_id, is_bot, country) values ($1, false, 'late')`, [link.id]);
+      await app.db().query(`insert into clicks (link_id, is_bot, country) values ($1, false, 'early')`, [link.id]);
+      await cron(app.send); // notes the window: up to the committed click, above the open one's id
+      await nextSecond();
+      expect(await cron(app.send)).toMatchObject({ delivered: 0 }); // the open transaction holds the window back
+      await late.query('commit');
+    } finally {
+      await late.end();
+    }
+    await nextSecond();
+    expect(await cron(app.send)).toMatchObject({ delivered: 1 });
+    const [batch] = receiver.received;
+    expect(batch!.payload!.data.clicks.map((c: { country: string }) => c.country)).toEqual(['late', 'early']);
   });
 });

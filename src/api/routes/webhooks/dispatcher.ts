@@ -2,6 +2,7 @@ import type { Db } from '../../db';
 import type { Config } from '../../lib/config';
 import { log } from '../../lib/log';
 import { attempt, type AttemptResult } from './attempt';
+import { batchClicks } from './click-batches';
 import { destinationProblem } from './destination';
 
 // Sends what is due: claims pending deliveries with FOR UPDATE SKIP LOCKED
@@ -132,6 +133,8 @@ async function deliverOne(db: Db, config: Config, row: Claimed): Promise<Attempt
 export async function dispatch(db: Db, config: Config, options: DispatchOptions = {}): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, delivered: 0, failed: 0 };
   const deadline = Date.now() + (options.budgetMs ?? 15_000);
+  // A scheduler run (not a write's own send) also turns new clicks into link.clicked events.
+  if (!options.ids) await batchClicks(db);
   do {
     const rows = await db.query<Claimed>(CLAIM, [options.ids ?? null, BATCH, LEASE_SECONDS]);
     total.claimed += rows.length;

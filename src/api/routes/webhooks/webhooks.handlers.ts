@@ -6,6 +6,7 @@ import { problem } from '../../http/problem';
 import { invalid } from '../../http/validation';
 import type { AppEnv } from '../../lib/env';
 import { sha256Hex } from '../../lib/hash';
+import { START_CLICKS_IF_NEW } from './click-batches';
 import { destinationProblem } from './destination';
 import { dispatch } from './dispatcher';
 import { newSecret } from './signing';
@@ -93,7 +94,7 @@ export const updateWebhook: Handler<typeof updateWebhookRoute> = async (c) => {
   const params: unknown[] = [id];
   const sets = ['updated_at = now()'];
   if (patch.url !== undefined) sets.push(`url = $${params.push(patch.url)}`);
-  if (patch.events !== undefined) sets.push(`events = $${params.push(patch.events)}`);
+  if (patch.events !== undefined) sets.push(`events = $${params.push(patch.events)}`, START_CLICKS_IF_NEW);
   if (patch.description !== undefined) sets.push(`description = $${params.push(patch.description || null)}`);
   if (patch.status === 'active') {
     // Re-enabled: the failure streak and the reason are forgotten.

@@ -38,9 +38,9 @@ export const toDeliveryRecord = (row: Record<string, unknown>) => ({
   eventType: row.eventType as string,
 });
 
-/** $1 url, $2 events, $3 description, $4 secret, $5 creator. */
-export const INSERT_WEBHOOK = `insert into webhooks (url, events, description, secret, created_by)
-  values ($1, $2, $3, $4, $5) returning ${SELECT_WEBHOOK}`;
+/** $1 url, $2 events, $3 description, $4 secret, $5 creator; link.clicked starts after the newest click. */
+export const INSERT_WEBHOOK = `insert into webhooks (url, events, description, secret, created_by, clicks_cursor)
+  values ($1, $2, $3, $4, $5, (select coalesce(max(id), 0) from clicks)) returning ${SELECT_WEBHOOK}`;
 
 /** The old secret signs beside the new one ($2) for 24 h. */
 export const ROTATE_SECRET = `update webhooks set previous_secret = secret, secret = $2,

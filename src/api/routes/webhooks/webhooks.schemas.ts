@@ -3,12 +3,20 @@ import { NextCursorSchema, PageQuerySchema } from '../../http/pagination';
 import { chars, noNul } from '../../http/schemas';
 
 /** What an endpoint may subscribe to; `ping` is sent on request only (POST …/test). */
-export const SUBSCRIBABLE_EVENTS = ['link.created', 'link.updated', 'link.deleted', 'link.exhausted'] as const;
+export const SUBSCRIBABLE_EVENTS = [
+  'link.created',
+  'link.updated',
+  'link.deleted',
+  'link.exhausted',
+  'link.clicked',
+] as const;
 
 const EventSchema = z.enum(SUBSCRIBABLE_EVENTS).openapi({
   description:
     '`link.created`, `link.updated`, `link.deleted` (data: the link as the API shows it), or `link.exhausted` ' +
-    '(a capped link reached its `maxClicks`; data: the link).',
+    '(a capped link reached its `maxClicks`; data: the link), or `link.clicked` (opt-in: batches of up to 80 ' +
+    'clicks, `{ count, clicks: [{ linkId, slug, at, country, region, city, referrerHost, browser, os, device, ' +
+    'bot }] }`, at most one a second per endpoint, sent by the scheduler one run after it sees them).',
 });
 
 const UrlSchema = z

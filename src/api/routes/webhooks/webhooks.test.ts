@@ -212,6 +212,54 @@ describe('link.exhausted', () => {
   });
 });
 
+describe('link.clicked', () => {
+  const visit = (slug: string) => app.send(`/${slug}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
+  /** The 1 s spacing between an endpoint's batches, passed in a statement. */
+  const nextSecond = () => app.db().query('update webhooks set clicks_sent_at = null');
+
+  it('batches new clicks, one event a run at most, each click once, none from before the subscription', async () => {
+    const link = await createLink();
+    await visit(link.slug); // before: never sent
+    await subscribe(['link.clicked']);
+    for (let i = 0; i < 3; i++) await visit(link.slug);
+    // The first run notes the window; the next sends it.
+    expect(await (await cron()).json()).toMatchObject({ delivered: 0 });
+    expect(await (await cron()).json()).toMatchObject({ delivered: 1 });
+    await nextSecond();
+    expect(await (await cron()).json()).toMatchObject({ delivered: 0 }); // nothing new
+    await visit(link.slug);
+    await app.send(`/${link.slug}`, { method: 'HEAD', redirect: 'manual' }); // a bot click, sent as one
+    await cron(); // within the second: waits
+    expect(receiver.received).toHaveLength(1);
+    await nextSecond();
+    await cron();
+    await nextSecond();
+    await cron();
+    const batches = receiver.received.map((r) => r.payload!);
+    expect(batches.map((b) => b.type)).toEqual(['link.clicked', 'link.clicked']);
+    expect(batches.map((b) => b.data.count)).toEqual([3, 2]);
+    expect(batches[0]!.data.clicks[0]).toMatchObject({ linkId: link.id, slug: link.slug, bot: false });
+    expect(batches[1]!.data.clicks.map((c: { bot: boolean }) => c.bot)).toEqual([false, true]);
+  });
+
+  it('sends a large backlog in events of at most 80 clicks (under 20 KB)', async () => {
+    const link = await createLink();
+    await subscribe(['link.clicked']);
+    await app.db().query(
+      `insert into clicks (link_id, at, is_bot, country, browser, os, device, referrer_host)
+       select $1, now(), false, 'DE', 'Chrome', 'Linux', 'desktop', 'news.example.com' from generate_series(1, 170)`,
+      [link.id],
+    );
+    for (let run = 0; run < 5; run++) {
+      await nextSecond();
+      await cron();
+    }
+    const counts = receiver.received.map((r) => r.payload!.data.count);
+    expect(counts).toEqual([80, 80, 10]);
+    for (const r of receiver.received) expect(r.body.length).toBeLessThan(20 * 1024);
+  });
+});
+
 describe('webhook endpoints', () => {
   it('ping now, answering with the delivery', async () => {
     const hook = await subscribe(['link.deleted']);
