@@ -38,6 +38,8 @@ create table webhook_events (
   data jsonb not null,
   created_at timestamptz not null default clock_timestamp()
 );
+-- Pruning: events older than the retention with no delivery left.
+create index webhook_events_created on webhook_events (created_at);
 
 create table webhook_deliveries (
   id uuid primary key default gen_random_uuid(),
@@ -60,3 +62,5 @@ create table webhook_deliveries (
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
 create index webhook_deliveries_webhook on webhook_deliveries (webhook_id, created_at desc, id desc);
 create index webhook_deliveries_event on webhook_deliveries (event_id);
+-- Pruning: finished deliveries, oldest first.
+create index webhook_deliveries_finished on webhook_deliveries (created_at) where status <> 'pending';

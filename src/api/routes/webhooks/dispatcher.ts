@@ -4,6 +4,7 @@ import { log } from '../../lib/log';
 import { attempt, type AttemptResult } from './attempt';
 import { batchClicks } from './click-batches';
 import { destinationProblem } from './destination';
+import { pruneDeliveries } from './prune';
 
 // Sends what is due: claims pending deliveries with FOR UPDATE SKIP LOCKED
 // and a lease (so concurrent schedulers never take the same attempt, and a
@@ -133,8 +134,9 @@ async function deliverOne(db: Db, config: Config, row: Claimed): Promise<Attempt
 export async function dispatch(db: Db, config: Config, options: DispatchOptions = {}): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, delivered: 0, failed: 0 };
   const deadline = Date.now() + (options.budgetMs ?? 15_000);
-  // A scheduler run (not a write's own send) also turns new clicks into link.clicked events.
-  if (!options.ids) await batchClicks(db);
+  // A scheduler run (not a write's own send) also turns new clicks into
+  // link.clicked events, and trims the delivery log.
+  if (!options.ids) await Promise.all([batchClicks(db), pruneDeliveries(db)]);
   do {
     const rows = await db.query<Claimed>(CLAIM, [options.ids ?? null, BATCH, LEASE_SECONDS]);
     total.claimed += rows.length;

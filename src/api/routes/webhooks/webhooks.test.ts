@@ -309,6 +309,30 @@ describe('webhook endpoints', () => {
   });
 });
 
+describe('the delivery log', () => {
+  it('keeps 30 days of finished deliveries, pending ones whatever their age', async () => {
+    const hook = await subscribe(['link.created']);
+    await createLink();
+    receiver.behave({ mode: 'fail', status: 500 });
+    await createLink();
+    await app
+      .db()
+      .query(`update webhook_deliveries set created_at = now() - interval '31 days' where webhook_id = $1`, [hook.id]);
+    await app.db().query(
+      `update webhook_events set created_at = now() - interval '31 days'
+      where id in (select event_id from webhook_deliveries where webhook_id = $1)`,
+      [hook.id],
+    );
+    await cron();
+    const left = await deliveries(hook.id);
+    expect(left.map((d: { status: string }) => d.status)).toEqual(['pending']);
+    const events = await app
+      .db()
+      .query(`select count(*)::int as n from webhook_events where created_at < now() - interval '30 days'`);
+    expect(events).toEqual([{ n: 1 }]); // the pending one's
+  });
+});
+
 describe('the cron route', () => {
   it('answers 401 without CRON_SECRET, and with a wrong one', async () => {
     expect((await app.send('/api/cron/webhooks')).status).toBe(401);
