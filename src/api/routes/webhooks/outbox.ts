@@ -3,7 +3,15 @@
 // round trip. Events are written only when an active endpoint subscribes:
 // with none, a link write pays one index probe.
 
-export const WEBHOOK_EVENT_TYPES = ['link.created', 'link.updated', 'link.deleted', 'link.exhausted', 'ping'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'link.created',
+  'link.updated',
+  'link.deleted',
+  'link.exhausted',
+  'report.created',
+  'report.updated',
+  'ping',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**

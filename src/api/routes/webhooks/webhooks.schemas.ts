@@ -9,6 +9,8 @@ export const SUBSCRIBABLE_EVENTS = [
   'link.deleted',
   'link.exhausted',
   'link.clicked',
+  'report.created',
+  'report.updated',
 ] as const;
 
 const EventSchema = z.enum(SUBSCRIBABLE_EVENTS).openapi({
@@ -16,7 +18,9 @@ const EventSchema = z.enum(SUBSCRIBABLE_EVENTS).openapi({
     '`link.created`, `link.updated`, `link.deleted` (data: the link as the API shows it), or `link.exhausted` ' +
     '(a capped link reached its `maxClicks`; data: the link), or `link.clicked` (opt-in: batches of up to 80 ' +
     'clicks, `{ count, clicks: [{ linkId, slug, at, country, region, city, referrerHost, browser, os, device, ' +
-    'bot }] }`, at most one a second per endpoint, sent by the scheduler one run after it sees them).',
+    'bot }] }`, at most one a second per endpoint, sent by the scheduler one run after it sees them); ' +
+    '`report.created`, `report.updated` (an abuse report filed, resolved; data: the report without the ' +
+    "reporter's email). A takedown by an actioned report is also a `link.updated`.",
 });
 
 const UrlSchema = z

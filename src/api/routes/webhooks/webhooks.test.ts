@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
 import { useLocalApp } from '@/test/support/local-app';
+import { fromAddress, uniqueAddress } from '@/test/support/store';
 import { startReceiver, type Receiver } from '@/test/support/webhook-receiver';
 
 // Node-only: a real receiver on loopback verifying with `standardwebhooks`,
@@ -257,6 +258,27 @@ describe('link.clicked', () => {
     const counts = receiver.received.map((r) => r.payload!.data.count);
     expect(counts).toEqual([80, 80, 10]);
     for (const r of receiver.received) expect(r.body.length).toBeLessThan(20 * 1024);
+  });
+});
+
+describe('report events', () => {
+  it('tell of a report filed and actioned, and of the takedown as link.updated', async () => {
+    await subscribe(['report.created', 'report.updated', 'link.updated']);
+    const link = await createLink();
+    const filed = await app.send('/api/v1/reports', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...fromAddress(uniqueAddress()) },
+      body: JSON.stringify({ link: link.slug, reason: 'phishing', email: 'me@example.com' }),
+    });
+    expect(filed.status).toBe(202);
+    const { id } = await filed.json();
+    await app.send(`/api/v1/reports/${id}`, jsonBody('PATCH', ADMIN_KEY, { status: 'actioned', note: 'phish' }));
+    const byType = Object.fromEntries(receiver.received.map((r) => [r.payload!.type, r.payload!.data]));
+    expect(Object.keys(byType).sort()).toEqual(['link.updated', 'report.created', 'report.updated']);
+    expect(byType['report.created']).toMatchObject({ id, linkId: link.id, slug: link.slug, reason: 'phishing' });
+    expect(byType['report.created']).not.toHaveProperty('email');
+    expect(byType['report.updated']).toMatchObject({ id, status: 'actioned', note: 'phish' });
+    expect(byType['link.updated']).toMatchObject({ id: link.id, disabled: true, disabledReason: 'phishing' });
   });
 });
 
