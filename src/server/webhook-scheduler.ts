@@ -17,7 +17,7 @@ export interface WebhookScheduler {
   drain(): Promise<void>;
 }
 
-export function startWebhookScheduler(config: Config, everyMs = EVERY_MS): WebhookScheduler {
+export function startWebhookScheduler(config: Config, everyMs = EVERY_MS, send?: typeof fetch): WebhookScheduler {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -27,7 +27,7 @@ export function startWebhookScheduler(config: Config, everyMs = EVERY_MS): Webho
     timer.unref();
   };
   const run = () => {
-    running = sendDueWebhooks(config).finally(schedule);
+    running = sendDueWebhooks(config, undefined, send).finally(schedule);
   };
   schedule();
   return {
@@ -37,7 +37,7 @@ export function startWebhookScheduler(config: Config, everyMs = EVERY_MS): Webho
       await running;
     },
     async drain() {
-      await sendDueWebhooks(config, DRAIN_BUDGET_MS);
+      await sendDueWebhooks(config, DRAIN_BUDGET_MS, send);
     },
   };
 }

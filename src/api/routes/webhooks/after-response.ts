@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { db } from '../../db';
 import type { AppEnv } from '../../lib/env';
-import { defer } from '../../lib/platform';
+import { defer, serverInfo } from '../../lib/platform';
 import { dispatch } from './dispatcher';
 
 /**
@@ -15,6 +15,6 @@ export function deliverAfterResponse(c: Context<AppEnv>, ids: unknown): void {
   const later = new Promise((resolve) => setTimeout(resolve, 0));
   defer(
     c,
-    later.then(() => dispatch(db(c), c.var.config, { ids: ids as string[] })),
+    later.then(() => dispatch(db(c), c.var.config, { ids: ids as string[], fetch: serverInfo(c)?.webhookFetch })),
   );
 }

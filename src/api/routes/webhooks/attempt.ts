@@ -65,13 +65,14 @@ export async function attempt(
   secrets: string[],
   message: Message,
   timeoutMs: number,
+  send: typeof fetch = fetch,
 ): Promise<AttemptResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
   const duration = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(url, {
+    const response = await send(url, {
       method: 'POST',
       redirect: 'manual', // a redirect is an answer, never followed: it could lead inside the network
       signal,

@@ -87,6 +87,8 @@ export interface DispatchOptions {
   ids?: string[];
   /** Stop claiming new batches after this long (a cron request must answer). */
   budgetMs?: number;
+  /** The host's fetch for deliveries (the Node server's checks resolved addresses). */
+  fetch?: typeof fetch;
 }
 
 /** The next delay after a failed `attempts`-th attempt, or null when the schedule is over. */
@@ -100,11 +102,11 @@ export function nextDelay(attempts: number, retryAfter: number | null): number |
 export const payload = (row: Pick<Claimed, 'type' | 'createdAt' | 'data'>) =>
   JSON.stringify({ type: row.type, timestamp: new Date(row.createdAt).toISOString(), data: row.data });
 
-async function deliverOne(db: Db, config: Config, row: Claimed): Promise<AttemptResult> {
+async function deliverOne(db: Db, config: Config, row: Claimed, send?: typeof fetch): Promise<AttemptResult> {
   const refused = destinationProblem(row.url, config.WEBHOOK_ALLOW_INSECURE);
   const result: AttemptResult = refused
     ? { ok: false, status: null, durationMs: 0, excerpt: null, error: `Refused: ${refused}`, retryAfter: null }
-    : await attempt(row.url, row.secrets, { id: row.eventId, body: payload(row) }, config.WEBHOOK_TIMEOUT_MS);
+    : await attempt(row.url, row.secrets, { id: row.eventId, body: payload(row) }, config.WEBHOOK_TIMEOUT_MS, send);
   const gone = result.status === 410 ? 'The endpoint answered 410 Gone' : null;
   const delay = result.ok ? null : gone ? null : nextDelay(row.attempts, result.retryAfter);
   await db.query(RECORD, [
@@ -140,7 +142,7 @@ export async function dispatch(db: Db, config: Config, options: DispatchOptions 
   do {
     const rows = await db.query<Claimed>(CLAIM, [options.ids ?? null, BATCH, LEASE_SECONDS]);
     total.claimed += rows.length;
-    const results = await Promise.all(rows.map((row) => deliverOne(db, config, row)));
+    const results = await Promise.all(rows.map((row) => deliverOne(db, config, row, options.fetch)));
     for (const result of results) total[result.ok ? 'delivered' : 'failed']++;
     if (rows.length < BATCH) break;
   } while (Date.now() < deadline);

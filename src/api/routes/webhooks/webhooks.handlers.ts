@@ -6,6 +6,7 @@ import { problem } from '../../http/problem';
 import { invalid } from '../../http/validation';
 import type { AppEnv } from '../../lib/env';
 import { sha256Hex } from '../../lib/hash';
+import { serverInfo } from '../../lib/platform';
 import { START_CLICKS_IF_NEW } from './click-batches';
 import { destinationProblem } from './destination';
 import { dispatch } from './dispatcher';
@@ -125,7 +126,7 @@ export const rotateSecret: Handler<typeof rotateSecretRoute> = async (c) => {
 
 /** Attempts one delivery now and answers with its row. */
 async function attemptNow(c: Context<AppEnv>, deliveryId: string) {
-  await dispatch(db(c), c.var.config, { ids: [deliveryId] });
+  await dispatch(db(c), c.var.config, { ids: [deliveryId], fetch: serverInfo(c)?.webhookFetch });
   const [row] = await db(c).query(DELIVERY_BY_ID, [deliveryId]);
   return c.json(toDelivery(row!), 200);
 }
