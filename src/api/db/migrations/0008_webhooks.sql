@@ -18,11 +18,12 @@ create table webhooks (
   consecutive_failures integer not null default 0,
   -- link.clicked (opt-in), read from the clicks table by id: clicks up to
   -- clicks_cursor were sent. clicks_pending_id is the newest click a run saw;
-  -- it is sent once every transaction that could still insert a click below
-  -- it (those older than clicks_pending_xmax) has ended, so none is skipped.
+  -- it is sent once the transactions then writing in this database
+  -- (clicks_pending_xids), which could still insert a click below it, have
+  -- ended, so none is skipped.
   clicks_cursor bigint not null default 0,
   clicks_pending_id bigint,
-  clicks_pending_xmax xid8,
+  clicks_pending_xids xid[],
   clicks_sent_at timestamptz,
   created_at timestamptz not null default clock_timestamp(),
   updated_at timestamptz not null default clock_timestamp()

@@ -7,10 +7,11 @@ import type { Db } from '../../db';
 //
 // Ids are taken in order but commit out of order: a cursor moved past an id
 // whose insert is still running would skip it. So a run only notes the
-// newest id it sees and its snapshot's xmax; a later run sends up to that id
-// once every transaction older than that xmax has ended (none of them can
-// still insert below it, and later ones draw higher ids). The cost: a batch
-// goes out one scheduler run after its clicks are seen.
+// newest id it sees and the transactions writing in this database right then
+// (pg_stat_activity; both click statements write another row before drawing
+// a click id, so a writer has its xid by then); a later run sends up to that
+// id once they have all ended. Transactions that start later draw higher ids.
+// The cost: a batch goes out one scheduler run after its clicks are seen.
 
 export const CLICKS_PER_EVENT = 80;
 
@@ -19,8 +20,9 @@ const CLICK_DATA = `jsonb_build_object('linkId', c.link_id, 'slug', c.slug, 'at'
   'device', c.device, 'bot', c.is_bot)`;
 
 const BATCH_CLICKS = `with w as (
-    select id, clicks_cursor, clicks_pending_id, clicks_pending_xmax,
-      clicks_pending_xmax is not null and pg_snapshot_xmin(pg_current_snapshot()) >= clicks_pending_xmax as ready
+    select id, clicks_cursor, clicks_pending_id, clicks_pending_xids,
+      clicks_pending_id is not null and not exists (select 1 from pg_stat_activity a
+        where a.datname = current_database() and a.backend_xid = any(clicks_pending_xids)) as ready
     from webhooks
     where status = 'active' and events @> '{link.clicked}'
       and (clicks_sent_at is null or clicks_sent_at < now() - interval '1 second')
@@ -54,8 +56,10 @@ const BATCH_CLICKS = `with w as (
       -- The window is used up (or there was none): note the next one.
       clicks_pending_id = case when w.clicks_pending_id is null or m.cursor >= w.clicks_pending_id
         then (select coalesce(max(id), 0) from clicks) else w.clicks_pending_id end,
-      clicks_pending_xmax = case when w.clicks_pending_id is null or m.cursor >= w.clicks_pending_id
-        then pg_snapshot_xmax(pg_current_snapshot()) else w.clicks_pending_xmax end
+      clicks_pending_xids = case when w.clicks_pending_id is null or m.cursor >= w.clicks_pending_id
+        then (select coalesce(array_agg(backend_xid), '{}') from pg_stat_activity
+          where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid())
+        else w.clicks_pending_xids end
     from moved m join w on w.id = m.id
     where webhooks.id = m.id
     returning 1
@@ -72,4 +76,4 @@ export async function batchClicks(db: Db): Promise<number> {
 export const START_CLICKS_IF_NEW = `clicks_cursor = case when events @> '{link.clicked}' then clicks_cursor
     else (select coalesce(max(id), 0) from clicks) end,
   clicks_pending_id = case when events @> '{link.clicked}' then clicks_pending_id end,
-  clicks_pending_xmax = case when events @> '{link.clicked}' then clicks_pending_xmax end`;
+  clicks_pending_xids = case when events @> '{link.clicked}' then clicks_pending_xids end`;
