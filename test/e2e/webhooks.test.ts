@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../src/api/db/client';
 import { ADMIN_KEY, bearer, jsonBody, unique } from '../support/accounts';
+import { ready, startServe } from '../support/servers';
 import { startReceiver, type Receiver } from '../support/webhook-receiver';
 import { E2E_ENV } from './servers';
 
@@ -79,4 +80,47 @@ describe.each(Object.entries(servers))('webhooks on %s', (name, base) => {
     const ids = receiver.received.filter((r) => r.payload?.data.id === link.id).map((r) => r.id);
     expect(new Set(ids).size).toBe(1); // one webhook-id over both attempts
   });
+});
+
+describe('npm run serve at shutdown', () => {
+  it('sends the deliveries that are due before it exits', async () => {
+    const receiver = await startReceiver('/drain');
+    const server = await startServe('serve-webhooks', { ...E2E_ENV, DATABASE_URL: inject('databaseUrl') });
+    try {
+      await ready(server, '/api/health');
+      const hook = await fetch(
+        `${server.url}/api/v1/webhooks`,
+        jsonBody('POST', ADMIN_KEY, { url: receiver.url, events: ['link.created'] }),
+      );
+      const { id: hookId, secret } = (await hook.json()) as { id: string; secret: string };
+      receiver.secrets.push(secret);
+      receiver.behave({ mode: 'down' });
+      const created = await fetch(
+        `${server.url}/api/v1/links`,
+        jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/', slug: unique('drain-wh-') }),
+      );
+      const link = (await created.json()) as { id: string };
+      // The first attempt failed; the retry is made due, and the process told to stop at once.
+      for (let deadline = Date.now() + 5_000; Date.now() < deadline;) {
+        const [row] = await db.query<{ attempts: number }>(
+          'select attempts from webhook_deliveries where webhook_id = $1',
+          [hookId],
+        );
+        if (row?.attempts === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      receiver.behave({ mode: 'ok' });
+      await db.query(`update webhook_deliveries set next_attempt_at = now() where webhook_id = $1`, [hookId]);
+      const exited = new Promise<number | null>((resolve) =>
+        server.process.child.once('exit', (code) => resolve(code)),
+      );
+      process.kill(server.process.child.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      expect(receiver.received.filter((r) => r.answered === 200 && r.payload?.data.id === link.id)).toHaveLength(1);
+      await db.query('delete from webhooks where id = $1', [hookId]);
+    } finally {
+      await server.process.stop();
+      await receiver.close();
+    }
+  }, 60_000);
 });
