@@ -89,6 +89,20 @@ describe('webhook delivery', () => {
     const [delivery] = await deliveries(hook.id);
     expect(delivery).toMatchObject({ status: 'pending', lastStatusCode: 429 });
     expect(Date.parse(delivery.nextAttemptAt) - Date.now()).toBeGreaterThan(3_590_000);
+    // As an HTTP date too; never sooner than the schedule, never later than its last step.
+    const inTwoHours = new Date(Date.now() + 2 * 3600_000).toUTCString();
+    hooks.receiver.behave({ mode: 'fail', status: 503, retryAfter: inTwoHours });
+    await createLink();
+    const [dated] = await deliveries(hook.id);
+    expect(Math.abs(Date.parse(dated.nextAttemptAt) - (Date.now() + 2 * 3600_000))).toBeLessThan(5_000);
+    hooks.receiver.behave({ mode: 'fail', status: 503, retryAfter: '1' });
+    await createLink();
+    const [soon] = await deliveries(hook.id);
+    expect(Date.parse(soon.nextAttemptAt) - Date.now()).toBeGreaterThan(3_000); // the schedule's 5 s
+    hooks.receiver.behave({ mode: 'fail', status: 503, retryAfter: String(7 * 86_400) });
+    await createLink();
+    const [capped] = await deliveries(hook.id);
+    expect(Date.parse(capped.nextAttemptAt) - Date.now()).toBeLessThan(86_400_000 + 5_000);
   });
 
   it('counts a receiver that does not answer in time as a failure', async () => {
