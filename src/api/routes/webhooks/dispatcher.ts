@@ -5,17 +5,17 @@ import { attempt, type AttemptResult } from './attempt';
 import { batchClicks } from './click-batches';
 import { destinationProblem } from './destination';
 import { pruneDeliveries } from './prune';
+import { recordOutcomes, type Outcome } from './record';
 
 // Sends what is due: claims pending deliveries with FOR UPDATE SKIP LOCKED
 // and a lease (so concurrent schedulers never take the same attempt, and a
 // crashed one's rows come back when the lease lapses), attempts them, then
-// records each result and the next attempt. Every scheduler calls this: the
-// deferred send after a write, the cron route, Workers' `scheduled`, and the
-// Node server's timer and shutdown.
+// records the batch's results and next attempts (record.ts): two round trips
+// a batch. Every scheduler calls this: the deferred send after a write, the
+// cron route, Workers' `scheduled`, and the Node server's timer and shutdown.
 
 /** Seconds from a failed attempt to the next: after the 1st, 2nd, … 7th. After the 8th: given up. */
 export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 86_400];
-export const DISABLE_AFTER_FAILURES = 20;
 /** Longer than a batch can take (BATCH in parallel, each bounded by WEBHOOK_TIMEOUT_MS ≤ 30 s). */
 const LEASE_SECONDS = 120;
 const BATCH = 10;
@@ -39,31 +39,6 @@ const CLAIM = `with due as (
     array_remove(array[w.secret, case when w.previous_secret_expires_at > now() then w.previous_secret end], null)
       as secrets
   from claimed c join webhook_events e on e.id = c.event_id join webhooks w on w.id = c.webhook_id`;
-
-// $1 delivery, $2 the attempt it records, $3 ok, $4 status code, $5 duration,
-// $6 excerpt, $7 error, $8 seconds to the next attempt (null: none), $9 a
-// reason to disable the endpoint now (410). The endpoint's failure streak
-// and status change in the same statement.
-const RECORD = `with d as (
-    update webhook_deliveries set
-      status = case when $3 then 'delivered' when $8::int is null then 'failed' else 'pending' end,
-      next_attempt_at = case when $3 or $8::int is null then null else now() + make_interval(secs => $8::int) end,
-      claimed_until = null, last_attempt_at = now(), last_status_code = $4, duration_ms = $5,
-      response_excerpt = $6, last_error = $7
-    where id = $1 and attempts = $2
-    returning webhook_id
-  )
-  update webhooks w set
-    consecutive_failures = case when $3 then 0 else w.consecutive_failures + 1 end,
-    status = case when w.status = 'active' and not $3
-      and ($9::text is not null or w.consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES}) then 'disabled' else w.status end,
-    disabled_reason = case when w.status = 'active' and not $3
-      and ($9::text is not null or w.consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES})
-      then coalesce($9, '${DISABLE_AFTER_FAILURES} consecutive failed deliveries') else w.disabled_reason end,
-    updated_at = case when w.status = 'active' and not $3
-      and ($9::text is not null or w.consecutive_failures + 1 >= ${DISABLE_AFTER_FAILURES}) then now() else w.updated_at end
-  from d where w.id = d.webhook_id
-  returning w.status`;
 
 interface Claimed {
   id: string;
@@ -102,24 +77,13 @@ export function nextDelay(attempts: number, retryAfter: number | null): number |
 export const payload = (row: Pick<Claimed, 'type' | 'createdAt' | 'data'>) =>
   JSON.stringify({ type: row.type, timestamp: new Date(row.createdAt).toISOString(), data: row.data });
 
-async function deliverOne(db: Db, config: Config, row: Claimed, send?: typeof fetch): Promise<AttemptResult> {
+async function attemptOne(config: Config, row: Claimed, send?: typeof fetch): Promise<Outcome> {
   const refused = destinationProblem(row.url, config.WEBHOOK_ALLOW_INSECURE);
   const result: AttemptResult = refused
     ? { ok: false, status: null, durationMs: 0, excerpt: null, error: `Refused: ${refused}`, retryAfter: null }
     : await attempt(row.url, row.secrets, { id: row.eventId, body: payload(row) }, config.WEBHOOK_TIMEOUT_MS, send);
-  const gone = result.status === 410 ? 'The endpoint answered 410 Gone' : null;
-  const delay = result.ok ? null : gone ? null : nextDelay(row.attempts, result.retryAfter);
-  await db.query(RECORD, [
-    row.id,
-    row.attempts,
-    result.ok,
-    result.status,
-    result.durationMs,
-    result.excerpt,
-    result.error,
-    delay,
-    gone,
-  ]);
+  const gone = result.status === 410;
+  const delay = result.ok || gone ? null : nextDelay(row.attempts, result.retryAfter);
   if (!result.ok) {
     log(config.LOG_LEVEL, 'warn', {
       msg: 'webhook delivery failed',
@@ -129,7 +93,17 @@ async function deliverOne(db: Db, config: Config, row: Claimed, send?: typeof fe
       nextInSeconds: delay,
     });
   }
-  return result;
+  return {
+    id: row.id,
+    attempt: row.attempts,
+    ok: result.ok,
+    code: result.status,
+    ms: result.durationMs,
+    excerpt: result.excerpt,
+    error: result.error,
+    delay,
+    gone,
+  };
 }
 
 /** Claims and sends due deliveries, batch after batch, until none is left or the budget is spent. */
@@ -142,8 +116,9 @@ export async function dispatch(db: Db, config: Config, options: DispatchOptions 
   do {
     const rows = await db.query<Claimed>(CLAIM, [options.ids ?? null, BATCH, LEASE_SECONDS]);
     total.claimed += rows.length;
-    const results = await Promise.all(rows.map((row) => deliverOne(db, config, row, options.fetch)));
-    for (const result of results) total[result.ok ? 'delivered' : 'failed']++;
+    const outcomes = await Promise.all(rows.map((row) => attemptOne(config, row, options.fetch)));
+    await recordOutcomes(db, outcomes);
+    for (const outcome of outcomes) total[outcome.ok ? 'delivered' : 'failed']++;
     if (rows.length < BATCH) break;
   } while (Date.now() < deadline);
   return total;
