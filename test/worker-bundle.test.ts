@@ -12,8 +12,8 @@ import { run } from './support/process';
 // class carries every Redis command), @upstash/ratelimit ~10 KiB (with
 // @upstash/core-analytics, never used here), our code ~6 KiB. Webhooks
 // (routes, schemas with their documentation, delivery, link.clicked, report
-// events): 179.75 → 187.89 KiB.
-const GZIP_BUDGET_KIB = 188;
+// events): 179.75 → 188.15 KiB.
+const GZIP_BUDGET_KIB = 189;
 
 // wrangler.toml [alias]: import specifiers inside zod, matched wherever they appear.
 const ZOD_SHIMS: Record<string, string> = {
