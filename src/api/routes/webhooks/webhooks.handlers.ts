@@ -34,14 +34,12 @@ import {
   toDeliveryRecord,
   toWebhookRecord,
 } from './webhooks.queries';
+import type { Delivery, Webhook } from './webhooks.schemas';
 
 type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
-type Webhook = ReturnType<typeof toWebhookRecord> & { status: 'active' | 'disabled'; events: never[] };
-
-// The record's text columns carry the schema's enums (the database checks them).
-const toWebhook = (row: Row) => toWebhookRecord(row) as unknown as Webhook;
-const toDelivery = (row: Row) =>
-  toDeliveryRecord(row) as ReturnType<typeof toDeliveryRecord> & { status: 'pending' | 'delivered' | 'failed' };
+// The records' text columns hold the schemas' enums (the database checks them).
+const toWebhook = (row: Row) => toWebhookRecord(row) as Webhook;
+const toDelivery = (row: Row) => toDeliveryRecord(row) as Delivery;
 
 const notFound = (c: Context<AppEnv>, id: string) =>
   problem(c, 'not-found', { detail: `No webhook endpoint has the id ${id}.` });

@@ -137,3 +137,5 @@ export const CronResultSchema = z
   .openapi('WebhookCronResult');
 
 export type WebhookInput = z.infer<typeof WebhookInputSchema>;
+export type Webhook = z.infer<typeof WebhookSchema>;
+export type Delivery = z.infer<typeof DeliverySchema>;
