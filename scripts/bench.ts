@@ -11,6 +11,8 @@
 //   5. Analytics on PostgreSQL (scripts/bench-analytics.ts; needs
 //      BENCH_DATABASE_URL or TEST_DATABASE_URL): aggregates vs raw scans,
 //      the click write's cost, and a 1M-row export through `next start`.
+//   6. Webhooks: a link create with 0 and with 3 subscribed endpoints (round
+//      trips on the critical path stay 1; the ratio of their latencies).
 // Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
@@ -32,6 +34,7 @@ import { startLocalDb, type LocalDb } from '../src/localdb';
 import { storeEnv } from '../test/support/store';
 import { benchAnalytics } from './bench-analytics';
 import { migrateUrl } from './db-migrate';
+import { webhookCost } from '../bench/webhooks';
 
 const load = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
@@ -376,6 +379,7 @@ async function main(): Promise<void> {
     await inProcessTrips(db, env);
     await nextTrips(db, nextApp);
     if (db.upstash) await storeTrips(db, { ...env, ...store, RATE_LIMIT_PREFIX: `hop-bench-${randomUUID()}` });
+    await webhookCost(db, env, { rounds: load.rounds, perRound: 50, key: KEY, log });
 
     const created = await fetch(
       `${nextApp.url}/api/v1/links`,

@@ -29,6 +29,7 @@ import { qr } from './routes/qr';
 import { ClickRecorder, redirect } from './routes/redirect';
 import { reports } from './routes/reports';
 import { users } from './routes/users';
+import { webhooks } from './routes/webhooks';
 
 export type App = OpenAPIHono<AppEnv>;
 export type RouteModule = OpenAPIHono<AppEnv>;
@@ -171,7 +172,7 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs(app), users, keys, me, links, reports, analytics, ...routes])
+  for (const module of [health, qr, docs(app), users, keys, me, links, reports, analytics, webhooks, ...routes])
     app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);

@@ -12,6 +12,7 @@ import { createApp } from './app';
 const { send, isolate, server } = useLocalApp();
 
 const ID = '0b9e3c55-2f77-4f3e-9d53-0b9f1c8a7d21';
+const CRON_SECRET = 'cron-secret-for-the-outage-tests';
 const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   createLink: (key) => ['/api/v1/links', jsonBody('POST', key, { url: 'https://example.com/' })],
   createLinks: (key) => ['/api/v1/links/bulk', jsonBody('POST', key, { links: [{ url: 'https://example.com/' }] })],
@@ -29,6 +30,22 @@ const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   getApiKey: (key) => [`/api/v1/keys/${ID}`, { headers: bearer(key) }],
   revokeApiKey: (key) => [`/api/v1/keys/${ID}`, { method: 'DELETE', headers: bearer(key) }],
   getMe: (key) => ['/api/v1/me', { headers: bearer(key) }],
+  createWebhook: (key) => [
+    '/api/v1/webhooks',
+    jsonBody('POST', key, { url: 'https://example.com/h', events: ['link.created'] }),
+  ],
+  listWebhooks: (key) => ['/api/v1/webhooks', { headers: bearer(key) }],
+  getWebhook: (key) => [`/api/v1/webhooks/${ID}`, { headers: bearer(key) }],
+  updateWebhook: (key) => [`/api/v1/webhooks/${ID}`, jsonBody('PATCH', key, { status: 'active' })],
+  deleteWebhook: (key) => [`/api/v1/webhooks/${ID}`, { method: 'DELETE', headers: bearer(key) }],
+  rotateWebhookSecret: (key) => [`/api/v1/webhooks/${ID}/rotate-secret`, { method: 'POST', headers: bearer(key) }],
+  testWebhook: (key) => [`/api/v1/webhooks/${ID}/test`, { method: 'POST', headers: bearer(key) }],
+  listWebhookDeliveries: (key) => [`/api/v1/webhooks/${ID}/deliveries`, { headers: bearer(key) }],
+  retryWebhookDelivery: (key) => [
+    `/api/v1/webhooks/${ID}/deliveries/${ID}/retry`,
+    { method: 'POST', headers: bearer(key) },
+  ],
+  runWebhookCron: () => ['/api/cron/webhooks', { headers: bearer(CRON_SECRET) }],
   // Public, limited per address: a fresh one each time, so the outage (not the quota) answers.
   createReport: () => [
     '/api/v1/reports',
@@ -65,7 +82,7 @@ describe('a database outage', () => {
     async (mode) => {
       const { key } = await keyFor(send, 'admin');
       // Short enough that a frozen database costs the test seconds, not minutes.
-      const fast = { DB_QUERY_TIMEOUT_MS: '300' };
+      const fast = { DB_QUERY_TIMEOUT_MS: '300', CRON_SECRET };
       const warm = isolate(fast);
       expect((await warm('/api/v1/me', { headers: bearer(key) })).status).toBe(200); // verified and cached here
       const cold = isolate(fast);
@@ -89,6 +106,8 @@ describe('a database outage', () => {
       } finally {
         server().clearFault();
       }
+      // Requests a freeze held run now, one at a time: recovery is judged once they are through.
+      await server().waitForStats((s) => s.held === 0 && s.running === 0, 20_000);
       expect((await cold('/api/v1/links', { headers: bearer(ADMIN_KEY) })).status).toBe(200);
     },
     90_000,

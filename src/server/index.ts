@@ -14,6 +14,8 @@ import { describeError } from './migrations';
 import { nextOwns } from './routing';
 import { createNodeServer } from './server';
 import { shutdown } from './shutdown';
+import { guardedFetch } from './webhook-fetch';
+import { startWebhookScheduler } from './webhook-scheduler';
 
 const startedAt = Date.now();
 const dev = process.argv.includes('--dev');
@@ -44,6 +46,7 @@ for (const note of database.notes) log(config.LOG_LEVEL, 'info', { msg: `serve: 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const app = createApp();
+const webhookFetch = guardedFetch(config.WEBHOOK_ALLOW_INSECURE);
 // Next loads and prepares on the first request it owns (a page, an asset):
 // short links and the API never wait for it, and a process that only
 // redirects does not carry Next's ~100 MB. (`next dev` at once, for its hot reload.)
@@ -60,6 +63,7 @@ const node = createNodeServer({
   app,
   env,
   startedAt,
+  webhookFetch,
   nextOwns: nextOwns(root),
   next: {
     handle: async (req, res) => (await prepared()).getRequestHandler()(req, res),
@@ -73,6 +77,7 @@ node.server.listen(port, hostname, () => {
   });
 });
 const housekeeping = startHousekeeping(config);
+const webhookScheduler = startWebhookScheduler(config, undefined, webhookFetch);
 
 let stopping = false;
 async function stop(signal: string) {
@@ -82,6 +87,9 @@ async function stop(signal: string) {
   housekeeping.stop();
   try {
     await shutdown(node, app, config, async () => {
+      // Deliveries deferred by requests were awaited with the other work; then what is due.
+      await webhookScheduler.stop();
+      await webhookScheduler.drain();
       if (loading) await (await loading).close();
       await database.close();
     });

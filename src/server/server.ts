@@ -20,6 +20,8 @@ export interface NodeServerOptions {
   next?: NextHandlers;
   nextOwns?: (path: string) => boolean;
   startedAt?: number;
+  /** Webhook deliveries' fetch (webhook-fetch.ts). */
+  webhookFetch?: typeof fetch;
 }
 
 export interface NodeServer {
@@ -41,7 +43,7 @@ const pathOf = (url = '/') => {
 export function createNodeServer(options: NodeServerOptions): NodeServer {
   const { app, env, next } = options;
   const owns = options.nextOwns ?? (() => false);
-  const work = new Work({ startedAt: options.startedAt ?? Date.now() });
+  const work = new Work({ startedAt: options.startedAt ?? Date.now(), webhookFetch: options.webhookFetch });
   // The socket's peer is the client address for rate limits (lib/platform.ts), as a platform would say it.
   const hono = getRequestListener((request, { incoming }) => {
     const peer = incoming.socket.remoteAddress;

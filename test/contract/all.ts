@@ -10,6 +10,7 @@ import { meContract } from '../../src/api/routes/me/me.contract';
 import { redirectContract } from '../../src/api/routes/redirect/redirect.contract';
 import { reportsContract } from '../../src/api/routes/reports/reports.contract';
 import { usersContract } from '../../src/api/routes/users/users.contract';
+import { webhooksContract } from '../../src/api/routes/webhooks/webhooks.contract';
 import { contractSuite, type Send } from './suite';
 
 /**
@@ -29,4 +30,5 @@ export function allContracts(send: Send) {
   describe('rate limits', () => rateLimitContract(send));
   describe('abuse reports and takedown', () => reportsContract(send));
   describe('analytics and click export', () => analyticsContract(send));
+  describe('webhooks', () => webhooksContract(send));
 }

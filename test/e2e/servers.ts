@@ -24,6 +24,9 @@ export const E2E_ENV = {
   LOG_LEVEL: 'warn',
   INITIAL_API_KEY: 'hop_contract_initial_admin_key_0123456789',
   PUBLIC_BASE_URL: 'https://hop.test',
+  // Webhooks to a receiver on loopback, and the cron route (test/e2e/webhooks.test.ts).
+  WEBHOOK_ALLOW_INSECURE: '1',
+  CRON_SECRET: 'e2e-cron-secret-0123456789',
 };
 
 /**

@@ -62,6 +62,8 @@ export async function startWrangler(name: string, env: Record<string, string>, c
     '--env-file',
     envFile,
     '--show-interactive-dev-session=false',
+    // GET /__scheduled runs the scheduled handler (the Cron Trigger), as the webhook e2e test does.
+    '--test-scheduled',
     '--log-level',
     'warn',
   ];

@@ -59,6 +59,13 @@ export const PROBLEM_TYPES = {
     description:
       'A request with this Idempotency-Key is still running. Retry after `Retry-After` seconds to get its result.',
   },
+  'webhook-disabled': {
+    status: 409,
+    title: 'Webhook disabled',
+    description:
+      'The webhook endpoint is disabled (by an admin, a 410 from the receiver, or repeated failures; see its ' +
+      '`disabledReason`). Re-enable it with PATCH `{ "status": "active" }`, then retry.',
+  },
   gone: {
     status: 410,
     title: 'Gone',

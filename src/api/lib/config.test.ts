@@ -20,6 +20,8 @@ describe('config', () => {
       RATE_LIMIT_PREFIX: 'hop:rl',
       RATE_LIMIT_TIMEOUT_MS: 200,
       TRUSTED_PROXIES: 0,
+      WEBHOOK_ALLOW_INSECURE: false,
+      WEBHOOK_TIMEOUT_MS: 10_000,
     });
   });
 
@@ -63,9 +65,16 @@ describe('config', () => {
     ['RATE_LIMIT_TIMEOUT_MS', '5'],
     ['TRUSTED_PROXIES', '-1'],
     ['RATE_LIMITS', 'maybe'],
+    ['WEBHOOK_ALLOW_INSECURE', 'sure'],
+    ['WEBHOOK_TIMEOUT_MS', '60000'],
   ])('fails fast on a bad %s, naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${value.replace(/[-/]/g, '.')}`));
+  });
+
+  it('never echoes a bad CRON_SECRET', () => {
+    expect(() => parseConfig({ CRON_SECRET: 'short-secret' })).toThrow(/CRON_SECRET: Must be at least 16/);
+    expect(() => parseConfig({ CRON_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
   });
 
   it('never echoes a bad INITIAL_API_KEY', () => {

@@ -65,6 +65,12 @@ const ConfigShape = z.object({
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
   // How many proxies of yours append to X-Forwarded-For in front of the app; 0: never read it.
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Webhooks (README, "Webhooks"): http:// endpoints on loopback only with this (tests, local receivers).
+  WEBHOOK_ALLOW_INSECURE: flag.default(false),
+  // A receiver slower than this has failed the attempt.
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  // What a cron service sends as `Authorization: Bearer …` to /api/cron/webhooks (Vercel Cron does).
+  CRON_SECRET: z.string().min(16, 'Must be at least 16 characters').optional(),
 });
 
 // The store needs both halves: one alone is a mistake worth stopping for.
@@ -81,7 +87,7 @@ export const CONFIG_KEYS = Object.keys(ConfigShape.shape);
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
 
-const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
+const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'CRON_SECRET']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

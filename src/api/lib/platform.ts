@@ -27,6 +27,8 @@ export function defer(c: Context<AppEnv>, work: Promise<unknown>): void {
 /** What a long-lived host (the Node server mode) tells the app about itself, through the execution context. */
 export interface ServerInfo {
   startedAt: number;
+  /** A fetch for webhook deliveries that refuses names resolving to internal addresses (the edge cannot resolve). */
+  webhookFetch?: typeof fetch;
 }
 
 export function serverInfo(c: Context<AppEnv>): ServerInfo | undefined {

@@ -47,6 +47,11 @@ export function openApiDocument(app: Documented) {
         name: 'Abuse reports',
         description: 'Anyone reports a harmful short link (also through the form at /report); admins resolve reports.',
       },
+      {
+        name: 'Webhooks',
+        description:
+          'Signed (Standard Webhooks) event deliveries to your endpoints, at least once, with retries and a log (admin only).',
+      },
     ],
   });
 }

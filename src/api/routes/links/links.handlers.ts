@@ -10,6 +10,7 @@ import type { AppEnv } from '../../lib/env';
 import { publicBaseUrl } from '../../lib/platform';
 import { randomToken } from '../../lib/tokens';
 import { fence } from '../../middleware/idempotency';
+import { deliverAfterResponse } from '../webhooks';
 import { destinationErrors } from './destinations';
 import type {
   createLinkRoute,
@@ -22,12 +23,13 @@ import type {
 import type { Link, LinkInput } from './links.schemas';
 import {
   CHECK_FIELDS,
+  DELETE_LINK,
   insertLinks,
   insertRecord,
   SELECT_LINK,
-  selectLink,
   setClause,
   toLinkRecord,
+  updateLink as updateLinkSql,
   type LinkRecord,
 } from './links.queries';
 
@@ -65,12 +67,13 @@ async function insert(c: Context<AppEnv>, inputs: LinkInput[]): Promise<Created>
     const slugs = inputs.map((input) => input.slug ?? randomToken(SLUG_LENGTH));
     const records = inputs.map((input, ord) => insertRecord(ord, { ...input, slug: slugs[ord] }));
     const params: unknown[] = [JSON.stringify(records), c.var.principal.userId];
-    const sql = insertLinks(fence(c, params));
+    const sql = insertLinks(fence(c, params), `$${params.push(publicBaseUrl(c))}`);
     try {
       const rows = await db(c).query(sql, params);
       // Nothing inserted: our Idempotency-Key claim was taken over by a retry.
       if (rows.length === 0) return { lost: true };
       c.var.linkCache.evict(...rows.map((row) => row.slug as string)); // forget "no such slug" answers at once
+      deliverAfterResponse(c, rows[0]!.webhookDeliveries);
       return { rows };
     } catch (error) {
       if (!(error instanceof NeonDbError && error.constraint === 'links_slug_key')) throw error;
@@ -185,13 +188,7 @@ export const updateLink: Handler<typeof updateLinkRoute> = async (c) => {
   const v = params.push(ifMatch ?? null); // absent or `*`: any version
   let rows: Record<string, unknown>[];
   try {
-    rows = await db(c).query(
-      `with old as (select id, slug from links where id = $1)
-       update links set ${sets.join(', ')}, version = version + 1, updated_at = now()
-       from old where links.id = old.id and ($${v}::int[] is null or links.version = any($${v}::int[]))
-       returning ${selectLink('links.')}, old.slug as "oldSlug"`,
-      params,
-    );
+    rows = await db(c).query(updateLinkSql(sets, v, `$${params.push(publicBaseUrl(c))}`), params);
   } catch (error) {
     const answer = writeProblem(c, error, 'slug', patch.slug);
     if (answer) return answer;
@@ -200,6 +197,7 @@ export const updateLink: Handler<typeof updateLinkRoute> = async (c) => {
   const [row] = rows;
   if (!row) return missOrStale(c, id);
   c.var.linkCache.evict(row.oldSlug as string, row.slug as string);
+  deliverAfterResponse(c, row.webhookDeliveries);
   const record = toLinkRecord(row);
   return c.json(toLink(record, publicBaseUrl(c)), 200, { ETag: versionTag(record) });
 };
@@ -207,11 +205,13 @@ export const updateLink: Handler<typeof updateLinkRoute> = async (c) => {
 export const deleteLink: Handler<typeof deleteLinkRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const ifMatch = parseIfMatch(c.req.valid('header')['if-match'], id);
-  const [row] = await db(c).query<{ slug: string }>(
-    `delete from links where id = $1 and ($2::int[] is null or version = any($2::int[])) returning slug`,
-    [id, ifMatch ?? null],
-  );
+  const [row] = await db(c).query<{ slug: string; webhookDeliveries: unknown }>(DELETE_LINK, [
+    id,
+    ifMatch ?? null,
+    publicBaseUrl(c),
+  ]);
   if (!row) return missOrStale(c, id);
   c.var.linkCache.evict(row.slug);
+  deliverAfterResponse(c, row.webhookDeliveries);
   return c.body(null, 204);
 };

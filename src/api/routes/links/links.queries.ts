@@ -1,4 +1,5 @@
 import { columnNames, fromRow, pick, recordsetTypes, selectList, type Columns, type RecordOf } from '../../db/model';
+import { deliveryIdsColumn, linkData, outboxCtes } from '../webhooks/outbox';
 
 // The link model: every column once. SELECT lists, the row mapper, the
 // insert recordset, PATCH's SET clause, and what the redirect path caches
@@ -59,7 +60,10 @@ export const insertRecord = (ord: number, values: { [K in WritableField]?: unkno
  * Idempotency-Key the insert runs only while the claim is ours, and records
  * the rows as the claim's result in the same statement.
  */
-export const insertLinks = (fence: { lock: string; owned: string; record: (s: number, r: string) => string }) =>
+export const insertLinks = (
+  fence: { lock: string; owned: string; record: (s: number, r: string) => string },
+  base: string,
+) =>
   `with ${fence.lock},
   inserted as (
     insert into links (${columnNames(WRITABLE)}, created_by)
@@ -67,8 +71,28 @@ export const insertLinks = (fence: { lock: string; owned: string; record: (s: nu
     where ${fence.owned}
     order by ord
     returning ${SELECT_LINK}
-  ), ${fence.record(201, '(select jsonb_agg(to_jsonb(inserted)) from inserted)')}
-  select * from inserted`;
+  ), ${fence.record(201, '(select jsonb_agg(to_jsonb(inserted)) from inserted)')},
+  ${outboxCtes('created', 'link.created', 'inserted', linkData(base))}
+  select *, ${deliveryIdsColumn('created')} from inserted`;
+
+/**
+ * A PATCH of link $1 (`sets` from setClause), only at a version in $v (null:
+ * any), with its link.updated event; `base` the short domain's placeholder.
+ */
+export const updateLink = (sets: string[], v: number, base: string) =>
+  `with old as (select id, slug from links where id = $1),
+  updated as (
+    update links set ${sets.join(', ')}, version = version + 1, updated_at = now()
+    from old where links.id = old.id and ($${v}::int[] is null or links.version = any($${v}::int[]))
+    returning ${selectLink('links.')}, old.slug as "oldSlug"
+  ), ${outboxCtes('updated', 'link.updated', 'updated', linkData(base))}
+  select *, ${deliveryIdsColumn('updated')} from updated`;
+
+/** Deletes link $1 at a version in $2 (null: any), with its link.deleted event; $3 the short domain. */
+export const DELETE_LINK = `with deleted as (
+    delete from links where id = $1 and ($2::int[] is null or version = any($2::int[])) returning ${SELECT_LINK}
+  ), ${outboxCtes('deleted', 'link.deleted', 'deleted', linkData('$3'))}
+  select slug, ${deliveryIdsColumn('deleted')} from deleted`;
 
 /** `col = $n` for each field of a patch, appending its values to `params`. */
 export const setClause = (patch: { [K in PatchableField]?: unknown }, params: unknown[]) =>

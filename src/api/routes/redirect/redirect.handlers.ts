@@ -2,8 +2,9 @@ import type { Context } from 'hono';
 import { db } from '../../db';
 import { errorPage } from '../../http/error-page';
 import type { AppEnv } from '../../lib/env';
-import { defer, geo } from '../../lib/platform';
+import { defer, geo, publicBaseUrl } from '../../lib/platform';
 import type { CachedLink } from '../links';
+import { deliverAfterResponse } from '../webhooks';
 import { CAP_STATE, CLAIM_CAPPED_CLICK, clickParams, clickWriter, LOOKUP_LINK, type Click } from './redirect.queries';
 import { classifyAgent, type UserAgentInfo } from './user-agent';
 
@@ -67,10 +68,11 @@ type CapState = 'within' | 'exhausted' | 'gone';
  */
 async function capState(c: Context<AppEnv>, link: CachedLink, click: Click): Promise<CapState> {
   if (exhaustedLinks.has(link)) return 'exhausted';
-  const [state] = await db(c).query<{ within: boolean; found: boolean }>(
+  const [state] = await db(c).query<{ within: boolean; found: boolean; webhookDeliveries?: unknown }>(
     click.is_bot ? CAP_STATE : CLAIM_CAPPED_CLICK,
-    click.is_bot ? [link.id] : clickParams(click),
+    click.is_bot ? [link.id] : clickParams(click, publicBaseUrl(c)),
   );
+  deliverAfterResponse(c, state?.webhookDeliveries); // link.exhausted, when this click used up the cap
   if (!state?.found) return 'gone';
   if (state.within) return 'within';
   exhaustedLinks.add(link);

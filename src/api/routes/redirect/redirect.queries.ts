@@ -1,5 +1,6 @@
 import { recordsetTypes, selectList, type Columns, type RecordOf } from '../../db/model';
-import { REDIRECT_COLUMNS } from '../links/links.queries';
+import { REDIRECT_COLUMNS, selectLink } from '../links/links.queries';
+import { deliveryIdsColumn, linkData, outboxCtes } from '../webhooks/outbox';
 
 // One click row: what a redirect records. No IP address, ever.
 export const CLICK_COLUMNS = {
@@ -89,12 +90,18 @@ const CLICK_VALUES = Object.keys(CLICK_COLUMNS)
   .slice(1)
   .map((_, i) => `$${i + 2}`)
   .join(', ');
+// The click that uses up the cap also writes a link.exhausted event (the
+// outbox, routes/webhooks); the base URL for its shortUrl follows the click's values.
+const BASE = `$${Object.keys(CLICK_COLUMNS).length + 1}`;
 export const CLAIM_CAPPED_CLICK = `with hit as (
     update links set clicks = clicks + 1 where id = $1 and (max_clicks is null or clicks < max_clicks) returning id
   ), inserted as (
     insert into clicks (${COLUMNS}) select id, ${CLICK_VALUES} from hit returning ${COLUMNS}
-  ), ${aggregateClicks('inserted')}
-  select exists (select 1 from hit) as within, exists (select 1 from links where id = $1) as found`;
+  ), ${aggregateClicks('inserted')}, used_up as (
+    select ${selectLink('l.')} from links l join hit on hit.id = l.id where l.clicks + 1 = l.max_clicks
+  ), ${outboxCtes('exhausted', 'link.exhausted', 'used_up', `${linkData(BASE)} || jsonb_build_object('clicks', s.clicks + 1)`)}
+  select exists (select 1 from hit) as within, exists (select 1 from links where id = $1) as found,
+    ${deliveryIdsColumn('exhausted')}`;
 
 /** Whether a capped link has used its clicks (for bots and HEAD, which never count); no row: deleted. */
 export const CAP_STATE = `select coalesce(clicks < max_clicks, true) as within, true as found from links where id = $1`;
@@ -108,5 +115,8 @@ export const clickWriter =
   (batch: { id: string; clicks: Click[] }) =>
     db().query(FLUSH_CLICKS, [JSON.stringify(batch.clicks), batch.id]);
 
-/** The parameters of CLAIM_CAPPED_CLICK for a click. */
-export const clickParams = (click: Click) => Object.keys(CLICK_COLUMNS).map((key) => click[key as keyof Click]);
+/** The parameters of CLAIM_CAPPED_CLICK for a click (and CAP_STATE's first), and the short domain. */
+export const clickParams = (click: Click, base?: string) => [
+  ...Object.keys(CLICK_COLUMNS).map((key) => click[key as keyof Click]),
+  ...(base === undefined ? [] : [base]),
+];

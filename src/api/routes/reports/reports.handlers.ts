@@ -7,6 +7,7 @@ import { invalid } from '../../http/validation';
 import type { AppEnv } from '../../lib/env';
 import { publicBaseUrl } from '../../lib/platform';
 import { SLUG_PATTERN } from '../links/links.schemas';
+import { deliverAfterResponse } from '../webhooks';
 import { isFormPost } from './form-results';
 import type { createReportRoute, getReportRoute, listReportsRoute, updateReportRoute } from './reports.routes';
 import { INSERT_REPORT, SELECT_REPORT, toReportRecord, UPDATE_REPORT, type ReportRecord } from './reports.queries';
@@ -56,13 +57,14 @@ export const createReport: Handler<typeof createReportRoute> = async (c) => {
   if (input.homepage) return c.json({ id: crypto.randomUUID(), status: 'open' as const }, 202);
   const slug = reportedSlug(input.link);
   if (!slug) return invalid(c, { link: ['Must be a short link of this service (its URL or its slug)'] });
-  const [row] = await db(c).query<{ id: string }>(INSERT_REPORT, [
+  const [row] = await db(c).query<{ id: string; webhookDeliveries: unknown }>(INSERT_REPORT, [
     slug,
     input.reason,
     input.details || null,
     input.email || null,
   ]);
   if (!row) return invalid(c, { link: [`There is no short link /${slug}`] });
+  deliverAfterResponse(c, row.webhookDeliveries);
   return c.json({ id: row.id, status: 'open' as const }, 202);
 };
 
@@ -94,8 +96,15 @@ export const getReport: Handler<typeof getReportRoute> = async (c) => {
 export const updateReport: Handler<typeof updateReportRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const patch = c.req.valid('json');
-  const [row] = await db(c).query(UPDATE_REPORT, [id, patch.status ?? null, 'note' in patch, patch.note ?? null]);
+  const [row] = await db(c).query(UPDATE_REPORT, [
+    id,
+    patch.status ?? null,
+    'note' in patch,
+    patch.note ?? null,
+    publicBaseUrl(c),
+  ]);
   if (!row) return notFound(c, id);
+  deliverAfterResponse(c, row.webhookDeliveries);
   // Taken down just now: this instance stops redirecting at once.
   if (row.disabledSlug) c.var.linkCache.evict(row.disabledSlug as string);
   return c.json(toReport(toReportRecord(row), publicBaseUrl(c)), 200);
