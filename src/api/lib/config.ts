@@ -65,6 +65,13 @@ const ConfigShape = z.object({
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(200),
   // How many proxies of yours append to X-Forwarded-For in front of the app; 0: never read it.
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // The live click feed (README, "Live click feed"): a stream ends after this long (under Vercel's 300 s limit).
+  STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(280),
+  // Idle streams send a comment this often; the shared poller reads new clicks this often.
+  STREAM_KEEPALIVE_MS: z.coerce.number().int().min(50).max(15_000).default(15_000),
+  STREAM_POLL_MS: z.coerce.number().int().min(50).max(1_000).default(1_000),
+  // Signs stream tickets; unset: derived from DATABASE_URL (secret in production, shared by every instance).
+  STREAM_TICKET_SECRET: z.string().min(32, 'Must be at least 32 characters').optional(),
 });
 
 // The store needs both halves: one alone is a mistake worth stopping for.
@@ -81,7 +88,7 @@ export const CONFIG_KEYS = Object.keys(ConfigShape.shape);
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
 
-const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
+const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'STREAM_TICKET_SECRET']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
