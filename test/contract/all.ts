@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
 import { rateLimitContract } from '../../src/api/middleware/rate-limit/rate-limit.contract';
+import { clicksStreamContract } from '../../src/api/routes/clicks-stream/clicks-stream.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
 import { linkItemContract } from '../../src/api/routes/links/link-item.contract';
 import { destinationsContract } from '../../src/api/routes/links/destinations.contract';
@@ -27,4 +28,5 @@ export function allContracts(send: Send) {
   describe('redirects', () => redirectContract(send));
   describe('rate limits', () => rateLimitContract(send));
   describe('abuse reports and takedown', () => reportsContract(send));
+  describe('live clicks', () => clicksStreamContract(send));
 }
