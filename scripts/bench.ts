@@ -8,10 +8,13 @@
 //      without limits, with limits counted in memory, and (with REDIS_URL)
 //      counted in Redis through the local server's Upstash front; and the
 //      store's round trips per request.
+//   5. The live click feed: database round trips per second with 1, 10 and
+//      100 open streams, and click→event latency (bench/feed.ts).
 // Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
 import { sideBySide, type Summary } from '../bench/load';
+import { feedBench } from '../bench/feed';
 import { countTrips, inProcessClient, type Count } from '../bench/round-trips';
 import { readFileSync } from 'node:fs';
 import {
@@ -372,6 +375,9 @@ async function main(): Promise<void> {
     await inProcessTrips(db, env);
     await nextTrips(db, nextApp);
     if (db.upstash) await storeTrips(db, { ...env, ...store, RATE_LIMIT_PREFIX: `hop-bench-${randomUUID()}` });
+    // 5. The live click feed: round trips per second with 1, 10, 100 streams; click→event latency.
+    await feedBench(db, env, KEY, 'in process (createApp().fetch)');
+    await feedBench(db, env, KEY, 'next start', (path, init) => fetch(nextApp.url + path, init));
 
     const created = await fetch(
       `${nextApp.url}/api/v1/links`,
