@@ -4,6 +4,8 @@ export interface SseEvent {
   id?: string;
   event: string;
   data: any;
+  /** performance.now() when it was read. */
+  receivedAt: number;
 }
 
 /**
@@ -33,7 +35,12 @@ export function readSse(res: TestResponse | Response) {
     }
     if (fields.retry) retry = Number(fields.retry);
     if (fields.data !== undefined) {
-      events.push({ id: fields.id, event: fields.event ?? 'message', data: JSON.parse(fields.data) });
+      events.push({
+        id: fields.id,
+        event: fields.event ?? 'message',
+        data: JSON.parse(fields.data),
+        receivedAt: performance.now(),
+      });
     }
   };
   const done = (async () => {

@@ -3,6 +3,8 @@ import { ADMIN_KEY, bearer, jsonBody, unique } from '@/test/support/accounts';
 import { useLocalApp } from '@/test/support/local-app';
 import { readSse } from '@/test/support/sse';
 import { sendVia } from '@/test/contract/send';
+import type { AddressInfo } from 'node:net';
+import { createNodeServer } from '../../../server/server';
 import { createApp, isolateOf } from '../../app';
 
 // The feed in one Node process: what the shared poller costs, that it stops
@@ -143,6 +145,27 @@ describe('the click stream', () => {
     ]);
     expect(botsOnly.clicks().map((e) => [e.data.slug, e.data.isBot])).toEqual([[other.slug, true]]);
     await Promise.all([byTag.close(), botsOnly.close()]);
+  });
+
+  it('releases its listener at once when a client of the Node server mode goes away', async () => {
+    const instance = createApp();
+    const hub = isolateOf(instance).clickHub;
+    const node = createNodeServer({ app: instance, env: env() });
+    await new Promise<void>((resolve) => node.server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(node.server.address() as AddressInfo).port}`;
+      const gone = new AbortController();
+      const res = await fetch(`${base}/api/v1/clicks/stream`, { headers: bearer(ADMIN_KEY), signal: gone.signal });
+      const stream = readSse(res);
+      await stream.waitForEvent('ready');
+      expect(hub.stats()).toMatchObject({ listeners: 1, polling: true });
+      gone.abort();
+      await until(() => hub.stats().listeners === 0, 1_000);
+      expect(hub.stats().polling).toBe(false);
+    } finally {
+      node.server.closeAllConnections();
+      await new Promise((resolve) => node.server.close(resolve));
+    }
   });
 
   it('answers a bad cursor with 422 naming it', async () => {
