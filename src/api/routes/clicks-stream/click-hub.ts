@@ -123,7 +123,7 @@ export class ClickHub {
     this.#startTimer();
     return () => {
       this.#subs.delete(sub);
-      if (this.#subs.size === 0) this.#stopTimer();
+      if (this.#subs.size === 0) this.#idle();
     };
   }
 
@@ -145,6 +145,18 @@ export class ClickHub {
     if (this.#timer || !this.#options) return;
     this.#timer = setInterval(() => this.#tick(), this.#options.pollMs);
     if (!this.#position) this.#tick();
+  }
+
+  /**
+   * No listener left: stop, and forget the position (and any poll under
+   * way), so the next stream starts from the database's present and a
+   * resuming one goes through the bounded catch-up, not hours of live polls.
+   */
+  #idle() {
+    this.#stopTimer();
+    this.#position = null;
+    this.#inflight = null;
+    this.#generation++;
   }
 
   #stopTimer() {

@@ -78,6 +78,24 @@ describe.skipIf(!POSTGRES_URL)('the click stream with concurrent writers (Postgr
     }
   });
 
+  it('is not held back by a transaction open in another database of the cluster', async () => {
+    const link = await makeLink();
+    const live = await open(`?linkId=${link.id}`);
+    await live.waitForEvent('ready');
+    const elsewhere = new pg.Client({ connectionString: POSTGRES_URL });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('begin');
+      await elsewhere.query('select pg_current_xact_id()');
+      await send(`/${link.slug}`);
+      await live.waitForClicks(1, 3_000);
+      await elsewhere.query('commit');
+    } finally {
+      await elsewhere.end();
+      await live.close();
+    }
+  });
+
   it('loses nothing and repeats nothing while three isolates write and the reader keeps reconnecting', async () => {
     const link = await makeLink();
     const writers = [send, isolate(), isolate()];

@@ -6,12 +6,28 @@ const EVENT_COLUMNS = `c.id::text as id, c.tx::text as tx, c.link_id as "linkId"
   c.region, c.city, c.referrer_host as referrer, c.browser, c.os, c.device, c.is_bot as "isBot"`;
 
 /**
+ * The horizon: every transaction below it has ended, or belongs to another
+ * database of the cluster (which cannot write these clicks). It is the
+ * snapshot's oldest running transaction (pg_snapshot_xmin) except that
+ * transactions seen running in another database are passed over: a long
+ * migration next door must not hold the feed back. A transaction whose
+ * database cannot be told (ended meanwhile, or hidden from this role)
+ * counts, which is only ever late, never wrong. xid8 to xid: modulo 2^32.
+ */
+const HORIZON = `s as (select pg_current_snapshot() as snap),
+  h as (select coalesce(
+    (select min(x) from pg_snapshot_xip(s.snap) x where not exists (
+      select 1 from pg_stat_activity a where a.datname is distinct from current_database()
+        and a.backend_xid::text = (x::text::numeric % 4294967296)::text)),
+    pg_snapshot_xmax(s.snap)) as x from s)`;
+
+/**
  * The shared poller's one query per tick: every final click after ($1 tx,
  * $2 id), at most $3, with the horizon it read up to. $1 null: nothing
  * after the horizon yet (where a fresh poller starts). Always one row at
  * least (the horizon's), with null click columns when nothing is new.
  */
-export const POLL_CLICKS = `with h as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
+export const POLL_CLICKS = `with ${HORIZON}
   select h.x::text as horizon, c.* from h left join lateral (
     select ${EVENT_COLUMNS} from clicks c join links l on l.id = c.link_id
     where (c.tx, c.id) > (coalesce($1::xid8, h.x), $2::bigint) and c.tx < h.x

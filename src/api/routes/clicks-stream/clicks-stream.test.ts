@@ -6,12 +6,13 @@ import { sendVia } from '@/test/contract/send';
 import type { AddressInfo } from 'node:net';
 import { createNodeServer } from '../../../server/server';
 import { createApp, isolateOf } from '../../app';
+import { decodeCursor, encodeCursor } from './cursor';
 
 // The feed in one Node process: what the shared poller costs, that it stops
 // with the last stream, resume across a disconnect, and database faults.
 // Ordering under concurrent writers: clicks-stream.order.test.ts (PostgreSQL).
 const FAST = { STREAM_POLL_MS: '100', STREAM_KEEPALIVE_MS: '300', RATE_LIMITS: 'false' };
-const { env, server } = useLocalApp({ env: FAST });
+const { env, server, db } = useLocalApp({ env: FAST });
 
 function app(overrides: Record<string, string> = {}) {
   const instance = createApp();
@@ -166,6 +167,53 @@ describe('the click stream', () => {
       node.server.closeAllConnections();
       await new Promise((resolve) => node.server.close(resolve));
     }
+  });
+
+  it('sends one reset instead of more than 10,000 missed clicks, then goes on live', async () => {
+    const { send } = app();
+    const link = await makeLink(send);
+    const first = readSse(await open(send, `?linkId=${link.id}`));
+    await first.waitForEvent('ready');
+    const since = first.lastId()!;
+    await first.close();
+    await db().query('insert into clicks (link_id, is_bot) select $1, false from generate_series(1, 10001)', [link.id]);
+    const resumed = readSse(await open(send, `?linkId=${link.id}`, { 'Last-Event-ID': since }));
+    await resumed.waitForEvent('reset');
+    expect(resumed.clicks()).toHaveLength(0);
+    const reset = resumed.events.find((e) => e.event === 'reset')!;
+    expect(reset.data).toEqual({ cursor: reset.id });
+    await send(`/${link.slug}`);
+    await resumed.waitForClicks(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resumed.clicks()).toHaveLength(1);
+    await resumed.close();
+  });
+
+  it('replays exactly 10,000 missed clicks', async () => {
+    const { send } = app();
+    const link = await makeLink(send);
+    const first = readSse(await open(send, `?linkId=${link.id}`));
+    await first.waitForEvent('ready');
+    const since = first.lastId()!;
+    await first.close();
+    await db().query('insert into clicks (link_id, is_bot) select $1, false from generate_series(1, 10000)', [link.id]);
+    const resumed = readSse(await open(send, `?linkId=${link.id}&since=${since}`));
+    await resumed.waitForClicks(10_000, 20_000);
+    expect(resumed.events.some((e) => e.event === 'reset')).toBe(false);
+    expect(new Set(resumed.clicks().map((e) => e.data.id)).size).toBe(10_000);
+    await resumed.close();
+  });
+
+  it('sends a reset for a cursor over 24 hours old', async () => {
+    const { send } = app();
+    const first = readSse(await open(send));
+    await first.waitForEvent('ready');
+    const cursor = decodeCursor(first.lastId()!)!;
+    await first.close();
+    const old = encodeCursor({ tx: cursor.tx - 1n, id: 0n, t: cursor.t - 25 * 3600 });
+    const resumed = readSse(await open(send, '', { 'Last-Event-ID': old }));
+    await resumed.waitForEvent('reset');
+    await resumed.close();
   });
 
   it('answers a bad cursor with 422 naming it', async () => {
