@@ -1,10 +1,9 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import { createDb } from '../../db/client';
 import type { AppEnv } from '../../lib/env';
-import { log } from '../../lib/log';
 import type { ClickHub } from './click-hub';
 import type { createTicketRoute, streamClicksRoute } from './clicks-stream.routes';
 import { decodeCursor } from './cursor';
+import { hubOptions } from './hub-options';
 import { sseEvent, sseStream } from './sse';
 import { scopeOf } from './stream-auth';
 import { scopeKey, signTicket, STREAM_TICKET_USE, TICKET_TTL_SECONDS } from './tickets';
@@ -22,14 +21,8 @@ const RETRY_MS = 3_000;
 export const streamClicks: Handler<typeof streamClicksRoute> = async (c) => {
   const query = c.req.valid('query');
   const resumeFrom = c.req.valid('header')['last-event-id'] ?? query.since;
-  const { DATABASE_URL, DB_QUERY_TIMEOUT_MS, STREAM_POLL_MS, STREAM_KEEPALIVE_MS, STREAM_MAX_SECONDS, LOG_LEVEL } =
-    c.var.config;
-  const hub = c.var.clickHub.configure({
-    db: () => createDb(DATABASE_URL, DB_QUERY_TIMEOUT_MS),
-    pollMs: STREAM_POLL_MS,
-    stuckMs: DB_QUERY_TIMEOUT_MS + 1_000,
-    onPollError: (error) => log(LOG_LEVEL, 'warn', { msg: 'click feed poll failed', error: String(error) }),
-  });
+  const { STREAM_POLL_MS, STREAM_KEEPALIVE_MS, STREAM_MAX_SECONDS } = c.var.config;
+  const hub = c.var.clickHub.configure(hubOptions(c.var.config));
   // The first stream of an isolate learns here, as a 503, that the database is away.
   await hub.ready();
   const since = resumeFrom ? decodeCursor(resumeFrom) : null;
