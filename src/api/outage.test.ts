@@ -42,9 +42,11 @@ const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   getReport: (key) => [`/api/v1/reports/${ID}`, { headers: bearer(key) }],
   updateReport: (key) => [`/api/v1/reports/${ID}`, jsonBody('PATCH', key, { status: 'dismissed' })],
   followLink: () => ['/never-cached-slug', { redirect: 'manual' }],
+  streamClicks: (key) => ['/api/v1/clicks/stream', { headers: bearer(key) }],
+  createStreamTicket: (key) => ['/api/v1/clicks/stream/tickets', jsonBody('POST', key, {})],
 };
 // Served from what the isolate already holds when the key is verified.
-const NO_DATABASE_WHEN_CACHED = new Set(['getMe']);
+const NO_DATABASE_WHEN_CACHED = new Set(['getMe', 'createStreamTicket']);
 
 describe('a database outage', () => {
   it('covers every operation that documents 503', () => {
