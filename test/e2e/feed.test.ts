@@ -55,4 +55,28 @@ describe.each(Object.entries(servers))('e2e live clicks: %s', (name, base) => {
     console.log(`feed ${name}: click→event latency p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
     expect(p95).toBeLessThan(2_000);
   }, 90_000);
+
+  // Workers tie timers and I/O to the request that made them: the stream that
+  // started the isolate's poller goes away, and the other must still be fed.
+  it('keeps feeding a stream after the one that started the poller has gone', async () => {
+    const created = await fetch(
+      `${base}/api/v1/links`,
+      jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/live', slug: unique('e2e-live-') }),
+    );
+    const link = (await created.json()) as { id: string; slug: string };
+    const open = async () => {
+      const res = await fetch(`${base}/api/v1/clicks/stream?linkId=${link.id}`, { headers: bearer(ADMIN_KEY) });
+      const stream = readSse(res);
+      await stream.waitForEvent('ready', 15_000);
+      return stream;
+    };
+    const first = await open();
+    const second = await open();
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (let i = 0; i < 3; i++) await fetch(`${base}/${link.slug}`, { redirect: 'manual' });
+    await second.waitForClicks(3, 10_000);
+    await second.close();
+    expect(second.clicks()).toHaveLength(3);
+  }, 60_000);
 });
