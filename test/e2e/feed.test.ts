@@ -74,7 +74,8 @@ describe.each(Object.entries(servers))('e2e live clicks: %s', (name, base) => {
     const second = await open();
     await first.close();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    for (let i = 0; i < 3; i++) await fetch(`${base}/${link.slug}`, { redirect: 'manual' });
+    for (let i = 0; i < 3; i++)
+      await fetch(`${base}/${link.slug}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
     await second.waitForClicks(3, 10_000);
     await second.close();
     expect(second.clicks()).toHaveLength(3);
