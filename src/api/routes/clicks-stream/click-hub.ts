@@ -129,12 +129,16 @@ export class ClickHub {
 
   /**
    * For hosts whose timers may die with the request that set them (Workers
-   * cancel a finished request's timers): each stream's own timer calls it;
-   * it polls only when the shared timer has fallen silent.
+   * tie timers to their request): each stream's own timer calls it. When the
+   * shared timer has fallen silent for 1.5 intervals, it is replaced by one
+   * set from the calling stream's request, which is alive.
    */
   poke(): void {
     const pollMs = this.#options?.pollMs ?? 1_000;
-    if (this.#subs.size > 0 && Date.now() - this.#inflightAt > 2 * pollMs) this.#tick();
+    if (this.#subs.size === 0 || Date.now() - this.#inflightAt <= 1.5 * pollMs) return;
+    this.#stopTimer();
+    this.#startTimer();
+    this.#tick();
   }
 
   stats() {
