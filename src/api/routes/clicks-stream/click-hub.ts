@@ -42,7 +42,11 @@ export interface Listener {
 export interface HubOptions {
   db: () => Db;
   pollMs: number;
-  /** A poll longer than this is presumed lost (its host context died) and the next tick starts another. */
+  /**
+   * A poll longer than this is presumed lost (on Workers, the request it ran
+   * in may have ended) and the next tick starts another; whichever finishes
+   * first from the same position is applied, the other dropped.
+   */
   stuckMs: number;
   onPollError: (error: unknown) => void;
 }
@@ -96,7 +100,8 @@ export class ClickHub {
   #timer: ReturnType<typeof setInterval> | null = null;
   #inflight: Promise<void> | null = null;
   #inflightAt = 0;
-  #generation = 0;
+  /** Bumped when the hub goes idle: polls started before are void. */
+  #epoch = 0;
   #polls = 0;
 
   /** The database and pace to use (each stream passes its isolate's config; the latest wins). */
@@ -160,7 +165,7 @@ export class ClickHub {
     this.#stopTimer();
     this.#position = null;
     this.#inflight = null;
-    this.#generation++;
+    this.#epoch++;
   }
 
   #stopTimer() {
@@ -176,14 +181,16 @@ export class ClickHub {
     const options = this.#options;
     if (!options) return Promise.reject(new Error('ClickHub: configure() first'));
     if (this.#inflight && Date.now() - this.#inflightAt < options.stuckMs) return this.#inflight;
-    const generation = ++this.#generation;
+    const epoch = this.#epoch;
     this.#inflightAt = Date.now();
     this.#polls++;
     const from = this.#position;
+    let promise: Promise<void> | null = null;
     const run = async () => {
       try {
         const rows = await options.db().query(POLL_CLICKS, [from?.tx.toString() ?? null, from?.id ?? 0, POLL_BATCH]);
-        if (generation !== this.#generation) return; // superseded by a poll started after this one was presumed lost
+        // Another poll (started when this one was presumed lost) got there first: its result stands.
+        if (epoch !== this.#epoch || this.#position !== from) return;
         const entries = rows.filter((row) => row.id !== null).map(toEntry);
         const full = entries.length === POLL_BATCH;
         const reached = full ? entries.at(-1)!.pos : { tx: BigInt(rows[0]!.horizon as string), id: 0n };
@@ -194,10 +201,11 @@ export class ClickHub {
         }
         if (full) queueMicrotask(() => this.#tick());
       } finally {
-        if (generation === this.#generation) this.#inflight = null;
+        if (this.#inflight === promise) this.#inflight = null;
       }
     };
-    return (this.#inflight = run());
+    promise = run();
+    return (this.#inflight = promise);
   }
 
   #deliver(sub: Sub, entries: Entry[], position: Position) {

@@ -7,6 +7,7 @@ import type { HubOptions } from './click-hub';
 export const hubOptions = (config: Config): HubOptions => ({
   db: () => createDb(config.DATABASE_URL, config.DB_QUERY_TIMEOUT_MS),
   pollMs: config.STREAM_POLL_MS,
-  stuckMs: config.DB_QUERY_TIMEOUT_MS + 1_000,
+  // Short: a lost poll must not stall every stream; a slow one costs at most a few overlapping queries.
+  stuckMs: 2 * config.STREAM_POLL_MS,
   onPollError: (error) => log(config.LOG_LEVEL, 'warn', { msg: 'click feed poll failed', error: String(error) }),
 });
