@@ -13,10 +13,13 @@
 //      the click write's cost, and a 1M-row export through `next start`.
 //   6. Webhooks: a link create with 0 and with 3 subscribed endpoints (round
 //      trips on the critical path stay 1; the ratio of their latencies).
+//   7. The live click feed: database round trips per second with 1, 10 and
+//      100 open streams, and click→event latency (bench/feed.ts).
 // Loopback only; about 3–4 minutes, most of it two `next build`s.
 //   BENCH_ROUNDS (3), BENCH_SECONDS (4), BENCH_CONNECTIONS (50)
 import { randomUUID } from 'node:crypto';
 import { sideBySide, type Summary } from '../bench/load';
+import { feedBench } from '../bench/feed';
 import { countTrips, inProcessClient, type Count } from '../bench/round-trips';
 import { readFileSync } from 'node:fs';
 import {
@@ -380,6 +383,10 @@ async function main(): Promise<void> {
     await nextTrips(db, nextApp);
     if (db.upstash) await storeTrips(db, { ...env, ...store, RATE_LIMIT_PREFIX: `hop-bench-${randomUUID()}` });
     await webhookCost(db, env, { rounds: load.rounds, perRound: 50, key: KEY, log });
+    // 7. The live click feed: round trips per second with 1, 10, 100 streams; click→event latency.
+    // Limits off: 222 stream opens would use up the key's 600 a minute.
+    await feedBench(db, { ...env, RATE_LIMITS: 'false' }, KEY, 'in process (createApp().fetch)');
+    await feedBench(db, env, KEY, 'next start', (path, init) => fetch(nextNoLimits.url + path, init));
 
     const created = await fetch(
       `${nextApp.url}/api/v1/links`,

@@ -20,6 +20,7 @@ import { bodyLimitFromConfig } from './middleware/body-limit';
 import { corsAllowList } from './middleware/cors';
 import { RateLimiter } from './middleware/rate-limit';
 import { analytics } from './routes/analytics';
+import { ClickHub, clicksStream } from './routes/clicks-stream';
 import { docs, registerComponents } from './routes/docs';
 import { health } from './routes/health';
 import { keys } from './routes/keys';
@@ -89,6 +90,8 @@ export interface Isolate {
   linkCache: LinkCache;
   principals: Principals;
   clickRecorder: ClickRecorder;
+  /** The live click feed's shared poller (SSE here, WebSockets in the Node server). */
+  clickHub: ClickHub;
   /** One per configuration (an isolate has one), made on its first request, which logs which store it uses. */
   rateLimiters: WeakMap<object, RateLimiter>;
 }
@@ -110,6 +113,7 @@ function isolateState(isolate: Isolate, logLevel: { current: LogLevel }): Middle
     c.set('linkCache', isolate.linkCache);
     c.set('principals', isolate.principals);
     c.set('clickRecorder', isolate.clickRecorder);
+    c.set('clickHub', isolate.clickHub);
     if (config.RATE_LIMITS) {
       let limiter = isolate.rateLimiters.get(config);
       if (!limiter) isolate.rateLimiters.set(config, (limiter = new RateLimiter(config)));
@@ -134,6 +138,7 @@ export function createApp(routes: RouteModule[] = []): App {
       onDrop: (count, reason) => log(logLevel.current, 'error', { msg: 'clicks dropped', count, reason }),
     }),
     rateLimiters: new WeakMap(),
+    clickHub: new ClickHub(),
   };
   isolates.set(app, isolate);
 
@@ -172,7 +177,20 @@ export function createApp(routes: RouteModule[] = []): App {
     }),
   );
 
-  for (const module of [health, qr, docs(app), users, keys, me, links, reports, analytics, webhooks, ...routes])
+  for (const module of [
+    health,
+    qr,
+    docs(app),
+    users,
+    keys,
+    me,
+    links,
+    reports,
+    analytics,
+    webhooks,
+    clicksStream,
+    ...routes,
+  ])
     app.route('/', module);
   // Last: short links live at the root, beside nothing else.
   app.route('/', redirect);

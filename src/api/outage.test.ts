@@ -63,9 +63,11 @@ const REQUESTS: Record<string, (key: string) => [string, RequestInit]> = {
   getLinkAnalytics: (key) => [`/api/v1/links/${ID}/analytics`, { headers: bearer(key) }],
   listLinkClicks: (key) => [`/api/v1/links/${ID}/clicks`, { headers: bearer(key) }],
   exportClicks: (key) => ['/api/v1/clicks/export', { headers: bearer(key) }],
+  streamClicks: (key) => ['/api/v1/clicks/stream', { headers: bearer(key) }],
+  createStreamTicket: (key) => ['/api/v1/clicks/stream/tickets', jsonBody('POST', key, {})],
 };
 // Served from what the isolate already holds when the key is verified.
-const NO_DATABASE_WHEN_CACHED = new Set(['getMe']);
+const NO_DATABASE_WHEN_CACHED = new Set(['getMe', 'createStreamTicket']);
 
 describe('a database outage', () => {
   it('covers every operation that documents 503', () => {

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { analyticsContract } from '../../src/api/routes/analytics/analytics.contract';
 import { idempotencyContract } from '../../src/api/middleware/idempotency/idempotency.contract';
 import { rateLimitContract } from '../../src/api/middleware/rate-limit/rate-limit.contract';
+import { clicksStreamContract } from '../../src/api/routes/clicks-stream/clicks-stream.contract';
 import { keysContract } from '../../src/api/routes/keys/keys.contract';
 import { linkItemContract } from '../../src/api/routes/links/link-item.contract';
 import { destinationsContract } from '../../src/api/routes/links/destinations.contract';
@@ -31,4 +32,5 @@ export function allContracts(send: Send) {
   describe('abuse reports and takedown', () => reportsContract(send));
   describe('analytics and click export', () => analyticsContract(send));
   describe('webhooks', () => webhooksContract(send));
+  describe('live clicks', () => clicksStreamContract(send));
 }

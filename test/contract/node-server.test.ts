@@ -25,6 +25,7 @@ afterAll(async () => {
 
 const send: Send = async (path, init) => {
   const res = await fetch(base + path, { redirect: 'manual', ...init });
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) return res; // read as it streams
   const body = await res.arrayBuffer(); // the whole answer, then the work after it
   await node.work.idle();
   return new Response(init?.method === 'HEAD' || [204, 304].includes(res.status) ? null : body, res);

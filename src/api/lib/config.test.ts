@@ -22,7 +22,19 @@ describe('config', () => {
       TRUSTED_PROXIES: 0,
       WEBHOOK_ALLOW_INSECURE: false,
       WEBHOOK_TIMEOUT_MS: 10_000,
+      STREAM_MAX_SECONDS: 280,
+      STREAM_KEEPALIVE_MS: 15_000,
+      STREAM_POLL_MS: 1_000,
     });
+  });
+
+  it('bounds the click feed settings and never echoes the ticket secret', () => {
+    expect(() => parseConfig({ STREAM_POLL_MS: '5000' })).toThrow(/STREAM_POLL_MS/);
+    expect(() => parseConfig({ STREAM_KEEPALIVE_MS: '60000' })).toThrow(/STREAM_KEEPALIVE_MS/);
+    expect(() => parseConfig({ STREAM_MAX_SECONDS: '0' })).toThrow(/STREAM_MAX_SECONDS/);
+    expect(() => parseConfig({ STREAM_TICKET_SECRET: 'short-secret' })).toThrow(
+      /^(?!.*short-secret).*STREAM_TICKET_SECRET/,
+    );
   });
 
   it('takes the Upstash store only whole, and never echoes its token', () => {

@@ -71,6 +71,13 @@ const ConfigShape = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   // What a cron service sends as `Authorization: Bearer …` to /api/cron/webhooks (Vercel Cron does).
   CRON_SECRET: z.string().min(16, 'Must be at least 16 characters').optional(),
+  // The live click feed (README, "Live click feed"): a stream ends after this long (under Vercel's 300 s limit).
+  STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(280),
+  // Idle streams send a comment this often; the shared poller reads new clicks this often.
+  STREAM_KEEPALIVE_MS: z.coerce.number().int().min(50).max(15_000).default(15_000),
+  STREAM_POLL_MS: z.coerce.number().int().min(50).max(1_000).default(1_000),
+  // Signs stream tickets; unset: derived from DATABASE_URL (secret in production, shared by every instance).
+  STREAM_TICKET_SECRET: z.string().min(32, 'Must be at least 32 characters').optional(),
 });
 
 // The store needs both halves: one alone is a mistake worth stopping for.
@@ -87,7 +94,13 @@ export const CONFIG_KEYS = Object.keys(ConfigShape.shape);
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigSource = Record<string, unknown>;
 
-const SECRET = new Set(['DATABASE_URL', 'INITIAL_API_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'CRON_SECRET']);
+const SECRET = new Set([
+  'DATABASE_URL',
+  'INITIAL_API_KEY',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'CRON_SECRET',
+  'STREAM_TICKET_SECRET',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -8,6 +8,7 @@ import { FutureDateTimeSchema, noNul, withDefault } from '../../http/schemas';
 export const RESERVED_SLUGS = new Set([
   'api',
   'report',
+  'live',
   'docs',
   '_next',
   'favicon.ico',
