@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { App } from '../api/app';
 import { APP_METHODS } from '../api/lib/methods';
 import { PEER_ADDRESS } from '../api/lib/platform';
+import { clickSockets, CLICKS_WS_PATH, type ClickSockets } from './click-socket';
 import { Work } from './work';
 
 export interface NextHandlers {
@@ -27,6 +28,8 @@ export interface NodeServerOptions {
 export interface NodeServer {
   server: Server;
   work: Work;
+  /** The live click feed's WebSockets. */
+  sockets: ClickSockets;
   /** Requests received and not yet answered. */
   inFlight(): number;
 }
@@ -57,9 +60,12 @@ export function createNodeServer(options: NodeServerOptions): NodeServer {
     if (next && APP_METHODS.has(req.method!) && owns(pathOf(req.url))) void next.handle(req, res);
     else void hono(req, res);
   });
+  const sockets = clickSockets(async (request) => app.fetch(request, env, work.context));
   server.on('upgrade', (req, socket, head) => {
-    if (next?.upgrade && owns(pathOf(req.url))) void next.upgrade(req, socket, head);
+    const path = pathOf(req.url);
+    if (path === CLICKS_WS_PATH) sockets.upgrade(req, socket, head);
+    else if (next?.upgrade && owns(path)) void next.upgrade(req, socket, head);
     else socket.destroy();
   });
-  return { server, work, inFlight: () => inFlight };
+  return { server, work, sockets, inFlight: () => inFlight };
 }

@@ -12,12 +12,14 @@ const REQUEST_GRACE_MS = 10_000;
 const WORK_GRACE_MS = 15_000;
 
 /**
- * Stops without losing a click: no new connections, requests in flight
+ * Stops without losing a click: no new connections, feed sockets closed (1001), requests in flight
  * finish (at most 10 s), deferred work settles, and whatever clicks are still
  * buffered are written before the database closes.
  */
 export async function shutdown(node: NodeServer, app: App, config: Config, closeDatabase: () => Promise<void>) {
-  const { server, work } = node;
+  const { server, work, sockets } = node;
+  // Feed sockets are not requests: they would hold the server open. Their clients resume elsewhere.
+  sockets.closeAll();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   for (const deadline = Date.now() + REQUEST_GRACE_MS; node.inFlight() > 0 && Date.now() < deadline;) await sleep(20);
