@@ -56,15 +56,24 @@ export function clickSockets(fetch: (request: Request) => Promise<Response>): Cl
   };
 
   async function pipe(ws: WebSocket, res: Response, controller: AbortController) {
-    ws.once('close', () => controller.abort());
-    if (res.status !== 200) {
+    if (res.status !== 200 || !res.body) {
+      ws.once('close', () => controller.abort());
       ws.send(JSON.stringify({ event: 'error', data: await res.json().catch(() => ({ status: res.status })) }));
       ws.close(closeCodeFor(res.status), reason(STATUS_CODES[res.status] ?? 'refused'));
       return;
     }
+    // Cancelling the body is what releases the stream's subscription at once. (Aborting the
+    // request's signal is not enough: undici's Request follows it only while its own inner
+    // controller has not been garbage-collected.)
+    const reader = res.body.getReader();
+    const release = () => {
+      controller.abort();
+      reader.cancel().catch(() => {});
+    };
+    ws.once('close', release);
     let last = 'closed; reconnect with your cursor';
     try {
-      for await (const item of readSseEvents(res.body!)) {
+      for await (const item of readSseEvents(reader)) {
         if (ws.readyState !== ws.OPEN) break;
         if ('comment' in item) {
           if (item.comment === 'keep-alive') ws.ping();
@@ -80,7 +89,7 @@ export function clickSockets(fetch: (request: Request) => Promise<Response>): Cl
     } catch {
       // the stream broke (the socket closed, or the app failed): close below
     } finally {
-      controller.abort();
+      release();
     }
     if (ws.readyState === ws.OPEN) ws.close(1000, reason(last));
   }

@@ -5,11 +5,11 @@ export type SseItem = { id: string; event: string; data: string } | { comment: s
  * app's own feed (one `data:` line per event, `retry:` ignored); a general
  * client would want a full parser such as `eventsource-parser`.
  */
-export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseItem> {
+export async function* readSseEvents(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<SseItem> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    buffer += decoder.decode(chunk.value, { stream: true });
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);

@@ -1,4 +1,5 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPES,
@@ -7,6 +8,7 @@ import {
   type ProblemStatus,
   type ProblemType,
 } from '../http/problem';
+import type { AppEnv } from '../lib/env';
 import { requireRole, type Role } from '../middleware/auth';
 import { utf8Json } from '../middleware/json-body';
 import { limitByAddress, POLICY_INFO, type PolicyName } from '../middleware/rate-limit';
@@ -20,6 +22,8 @@ export interface RouteOptions {
    * address's quota of failed authentications.
    */
   auth?: Role;
+  /** Replaces the key check `auth` installs, documented the same (the click stream also takes tickets). */
+  authenticate?: MiddlewareHandler<AppEnv>;
   /** Quota policies that count this operation per client address (public operations). */
   limit?: PolicyName[];
 }
@@ -152,11 +156,11 @@ function problemResponses(types: ProblemType[], limitHeaders: Record<string, z.Z
  * declare `auth`.
  */
 export function defineRoute<const R extends RouteConfig>(config: R & RouteOptions): DefinedRoute<R> {
-  const { errors, auth, limit, ...route } = config;
+  const { errors, auth, authenticate, limit, ...route } = config;
   // Authentication first: a caller without a valid key gets 401 before its body is read.
   // Public quotas next: a client over its quota costs no body parsing.
   const middleware = [
-    ...(auth ? [requireRole(auth)] : []),
+    ...(auth ? [authenticate ?? requireRole(auth)] : []),
     ...(limit?.length ? [limitByAddress(...limit)] : []),
     ...(route.request?.body ? [utf8Json()] : []),
     ...[route.middleware ?? []].flat(),

@@ -26,9 +26,8 @@ export const streamClicksRoute = defineRoute({
     'to 24 h back and 10,000 events; beyond that one `event: reset` whose `id` is the new starting point. ' +
     'A click reaches the stream within about a second. The stream ends after `STREAM_MAX_SECONDS` (280 s by ' +
     'default): reconnect with the last id.',
-  security: [{ bearerAuth: [] }],
-  errors: ['unauthorized', 'forbidden', 'unavailable', 'quota-exceeded'],
-  middleware: [streamAuth()] as const,
+  auth: 'viewer',
+  authenticate: streamAuth(),
   request: { query: StreamQuerySchema, headers: StreamHeadersSchema },
   responses: {
     200: {
