@@ -10,7 +10,9 @@ import type { Range } from './time-range';
 // or the request's abort signal) stops the queries. Ordered by clicks.id,
 // the number: the selected `id` is its text.
 
-export const EXPORT_PAGE = 2_000;
+// Measured through next start at 1M rows: 2,000 a page, 55k rows/s and +54 MB
+// peak RSS; 1,000 a page, 40k rows/s and +36 MB. Memory wins.
+export const EXPORT_PAGE = 1_000;
 export type ExportFormat = 'csv' | 'ndjson';
 
 export function exportPageQuery(scope: Scope, range: Range) {
