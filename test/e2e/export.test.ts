@@ -37,9 +37,9 @@ describe.each(Object.entries(servers))('e2e click export: %s', (_, base) => {
       'attachment; filename="hop-clicks-20250301T000000Z-20250401T000000Z.csv"',
     );
     const lines = (await res.text()).split('\r\n');
-    expect(lines[0]).toBe('id,at,country,region,city,referrer,browser,os,device,bot');
+    expect(lines[0]).toBe('id,linkId,at,country,region,city,referrer,browser,os,device,isBot');
     expect(lines).toHaveLength(ROWS + 2);
-    expect(lines[1]).toMatch(/^\d+,2025-03-01T00:00:00\.000000Z,DE,,,'=cmd\.example,Chrome,,,false$/);
+    expect(lines[1]).toMatch(/^\d+,[0-9a-f-]{36},2025-03-01T00:00:00\.000000Z,DE,,,'=cmd\.example,Chrome,,,false$/);
   });
 
   it('survives a client that disconnects halfway, and streams again after', async () => {

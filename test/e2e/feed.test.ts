@@ -81,3 +81,40 @@ describe.each(Object.entries(servers))('e2e live clicks: %s', (name, base) => {
     expect(second.clicks()).toHaveLength(3);
   }, 60_000);
 });
+
+// The bundled `npm run serve` (ws is a runtime dependency there, not bundled):
+// the same clicks over the WebSocket, with a ticket.
+describe.runIf(servers.serve)('e2e live clicks over WebSocket: serve', () => {
+  it('carries every click of the ticket’s scope', async () => {
+    const { default: WebSocket } = await import('ws');
+    const base = servers.serve!;
+    const created = await fetch(
+      `${base}/api/v1/links`,
+      jsonBody('POST', ADMIN_KEY, { url: 'https://example.com/ws', slug: unique('e2e-ws-') }),
+    );
+    const link = (await created.json()) as { id: string; slug: string };
+    const issued = await fetch(
+      `${base}/api/v1/clicks/stream/tickets`,
+      jsonBody('POST', ADMIN_KEY, { linkId: [link.id] }),
+    );
+    const { ticket } = (await issued.json()) as { ticket: string };
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/v1/clicks/ws?linkId=${link.id}&ticket=${ticket}`);
+    const messages: { event: string; data: { id: string; linkId: string } }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    const until = async (check: () => boolean) => {
+      for (const deadline = Date.now() + 15_000; !check(); await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() > deadline) throw new Error(`not in time: ${JSON.stringify(messages)}`);
+      }
+    };
+    await until(() => messages.some((m) => m.event === 'ready'));
+    for (let i = 0; i < 10; i++) {
+      const click = await fetch(`${base}/${link.slug}`, { redirect: 'manual', headers: { 'User-Agent': BROWSER } });
+      expect(click.status).toBe(302);
+    }
+    const clicks = () => messages.filter((m) => m.event === 'click');
+    await until(() => clicks().length === 10);
+    expect(new Set(clicks().map((m) => m.data.id)).size).toBe(10);
+    expect(clicks().every((m) => m.data.linkId === link.id)).toBe(true);
+    ws.close();
+  }, 60_000);
+});

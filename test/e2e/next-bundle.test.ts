@@ -10,8 +10,9 @@ import { expect, inject, it } from 'vitest';
 // and the Neon driver ~43: 150 KiB is out of reach without replacing one of
 // those. The budget catches growth, not the target. Rate limits and abuse
 // reports added ~34 KiB: the Upstash client and limiter ~28, our code ~6
-// (294 with the Node server mode's changes).
-const LIMIT_KIB = 300;
+// (294 with the Node server mode's changes). Round 2's analytics, webhooks
+// and live feed: 305 KiB.
+const LIMIT_KIB = 310;
 
 it('builds one Next edge function, within the edge size limit', () => {
   const manifest = JSON.parse(readFileSync('.next/server/middleware-manifest.json', 'utf8')) as {

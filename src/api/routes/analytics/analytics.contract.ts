@@ -177,6 +177,7 @@ export function analyticsContract(send: Send) {
       expect(times).toEqual([...times].sort().reverse());
       expect(all[0]).toEqual({
         id: expect.stringMatching(/^\d+$/),
+        linkId: a.id,
         at: expect.stringMatching(/Z$/),
         country: null,
         region: null,
@@ -185,10 +186,10 @@ export function analyticsContract(send: Send) {
         browser: 'Firefox',
         os: 'Linux',
         device: 'desktop',
-        bot: false,
+        isBot: false,
       });
       const bots = await json(`/api/v1/links/${a.id}/clicks?bots=only`);
-      expect(bots.items.map((c: { bot: boolean }) => c.bot)).toEqual([true]);
+      expect(bots.items.map((c: { isBot: boolean }) => c.isBot)).toEqual([true]);
     });
 
     it('answers 404 for an unknown link and 422 for a foreign cursor', async () => {
@@ -207,7 +208,7 @@ export function analyticsContract(send: Send) {
         /^attachment; filename="hop-clicks-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv"$/,
       );
       const lines = (await res.text()).split('\r\n');
-      expect(lines[0]).toBe('id,at,country,region,city,referrer,browser,os,device,bot');
+      expect(lines[0]).toBe('id,linkId,at,country,region,city,referrer,browser,os,device,isBot');
       expect(lines.at(-1)).toBe('');
       expect(lines).toHaveLength(1 + 6 + 1);
       expect(lines.find((line) => line.includes('cmd.example'))).toContain(",'=cmd.example,");

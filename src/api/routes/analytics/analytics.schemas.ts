@@ -143,6 +143,7 @@ export type Breakdown = z.infer<typeof BreakdownSchema>;
 export const ClickSchema = z
   .object({
     id: z.string().openapi({ description: 'The click’s id (a decimal integer as a string).' }),
+    linkId: z.uuid().openapi({ description: 'The link clicked.' }),
     at: z.string().openapi({ description: 'When (RFC 3339, UTC).' }),
     country: z.string().nullable(),
     region: z.string().nullable(),
@@ -151,6 +152,6 @@ export const ClickSchema = z
     browser: z.string().nullable(),
     os: z.string().nullable(),
     device: z.string().nullable(),
-    bot: z.boolean(),
+    isBot: z.boolean(),
   })
   .openapi('Click');

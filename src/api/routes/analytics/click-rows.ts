@@ -2,11 +2,12 @@
 // an export (CSV or NDJSON).
 
 /** The columns selected for a click, keyed by the API's field names. */
-export const SELECT_CLICK = `id::text as id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
-  country, region, city, referrer_host as referrer, browser, os, device, is_bot as bot`;
+export const SELECT_CLICK = `id::text as id, link_id::text as "linkId", to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+  country, region, city, referrer_host as referrer, browser, os, device, is_bot as "isBot"`;
 
 export interface ClickRow {
   id: string;
+  linkId: string;
   at: string;
   country: string | null;
   region: string | null;
@@ -15,11 +16,12 @@ export interface ClickRow {
   browser: string | null;
   os: string | null;
   device: string | null;
-  bot: boolean;
+  isBot: boolean;
 }
 
 export const CLICK_FIELDS = [
   'id',
+  'linkId',
   'at',
   'country',
   'region',
@@ -28,7 +30,7 @@ export const CLICK_FIELDS = [
   'browser',
   'os',
   'device',
-  'bot',
+  'isBot',
 ] as const;
 
 // A spreadsheet runs a cell starting with one of these as a formula (OWASP

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { repeatable } from '../../http/schemas';
+import { ClickSchema } from '../analytics/analytics.schemas';
 import { decodeCursor } from './cursor';
 
 const scopeFields = {
@@ -59,19 +60,7 @@ export const TicketSchema = z
   })
   .openapi('StreamTicket');
 
-export const ClickEventSchema = z
-  .object({
-    id: z.string(),
-    linkId: z.uuid(),
-    slug: z.string(),
-    at: z.string(),
-    country: z.string().nullable(),
-    region: z.string().nullable(),
-    city: z.string().nullable(),
-    referrer: z.string().nullable().openapi({ description: 'The referring host.' }),
-    browser: z.string().nullable(),
-    os: z.string().nullable(),
-    device: z.string().nullable(),
-    isBot: z.boolean(),
-  })
-  .openapi('ClickEvent', { description: 'The `data` of an `event: click`.' });
+// The click list's shape (analytics) plus the link's slug, so a feed client needs no lookup.
+export const ClickEventSchema = ClickSchema.extend({ slug: z.string() }).openapi('ClickEvent', {
+  description: 'The `data` of an `event: click`.',
+});
