@@ -12,14 +12,16 @@ const REQUEST_GRACE_MS = 10_000;
 const WORK_GRACE_MS = 15_000;
 
 /**
- * Stops without losing a click: no new connections, feed sockets closed (1001), requests in flight
+ * Stops without losing a click: no new connections, feed streams and sockets ended, requests in flight
  * finish (at most 10 s), deferred work settles, and whatever clicks are still
  * buffered are written before the database closes.
  */
 export async function shutdown(node: NodeServer, app: App, config: Config, closeDatabase: () => Promise<void>) {
   const { server, work, sockets } = node;
-  // Feed sockets are not requests: they would hold the server open. Their clients resume elsewhere.
+  // Feed streams would hold the drain for its whole grace, and sockets the server itself: both end
+  // now, and their clients resume elsewhere with their cursor.
   sockets.closeAll();
+  isolateOf(app).clickHub.closeAll();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   for (const deadline = Date.now() + REQUEST_GRACE_MS; node.inFlight() > 0 && Date.now() < deadline;) await sleep(20);

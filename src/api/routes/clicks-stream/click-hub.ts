@@ -146,6 +146,13 @@ export class ClickHub {
     this.#tick();
   }
 
+  /** A host shutting down: every stream ends now (as after a database error), and its client resumes elsewhere. */
+  closeAll(): void {
+    for (const sub of [...this.#subs]) sub.listener.onError(new Error('the server is shutting down'));
+    this.#subs.clear();
+    this.#idle();
+  }
+
   stats() {
     return { listeners: this.#subs.size, polling: this.#timer !== null, polls: this.#polls };
   }
