@@ -1,23 +1,11 @@
 import type { Db, Row } from '../../db';
 import { iso } from '../../lib/time';
+import type { ClickRow } from '../analytics/click-rows';
 import { compareCursors, encodeCursor, nowSeconds, type Cursor } from './cursor';
 import { CATCH_UP_CLICKS, POLL_CLICKS } from './clicks-stream.queries';
 
-/** One click as the feed sends it. */
-export interface FeedClick {
-  id: string;
-  linkId: string;
-  slug: string;
-  at: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  referrer: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string | null;
-  isBot: boolean;
-}
+/** One click as the feed sends it: the click list's row plus the link's slug. */
+export type FeedClick = ClickRow & { slug: string };
 
 /** What a listener wants: clicks of these links (any), with any of these tags, and which bots. */
 export interface Scope {
